@@ -50,12 +50,12 @@ static inline void cleanup_strvp(char ***v)
 	strv_free(*v);
 }
 
-#define _cleanup_(f)	   __attribute__((cleanup(f)))
-#define _cleanup_free_	   _cleanup_(cleanup_freep)
-#define _cleanup_close_	   _cleanup_(cleanup_closep)
+#define _cleanup_(f)       __attribute__((cleanup(f)))
+#define _cleanup_free_     _cleanup_(cleanup_freep)
+#define _cleanup_close_    _cleanup_(cleanup_closep)
 #define _cleanup_fclose_   _cleanup_(cleanup_fclosep)
 #define _cleanup_closedir_ _cleanup_(cleanup_closedirp)
-#define _cleanup_strv_	   _cleanup_(cleanup_strvp)
+#define _cleanup_strv_     _cleanup_(cleanup_strvp)
 
 #define steal_ptr(p)                                                                               \
 	({                                                                                         \

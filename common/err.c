@@ -31,15 +31,31 @@ int kerr_set(struct kerr *err, int errnum, const char *fmt, ...)
 	return kerr_code(err);
 }
 
+int kerr_setx(struct kerr *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errnum < 0)
+		errnum = -errnum;
+	if (err == NULL)
+		return errnum > 0 ? -errnum : -EINVAL;
+	err->errnum = errnum;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return kerr_code(err);
+}
+
 int kerr_wrap(struct kerr *err, const char *fmt, ...)
 {
-	char prev[KERR_MSG_MAX];
+	char prev[KERR_MSG_MAX - 2];
 	va_list ap;
 	int n;
 
 	if (err == NULL)
 		return -EINVAL;
-	memcpy(prev, err->msg, sizeof(prev));
+	memcpy(prev, err->msg, sizeof(prev) - 1);
+	prev[sizeof(prev) - 1] = '\0';
 	va_start(ap, fmt);
 	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);

@@ -13,7 +13,7 @@
 #define KERR_MSG_MAX 1024
 
 struct kerr {
-	int errnum;		  /* errno of the first failure, 0 if none */
+	int errnum;             /* errno of the first failure, 0 if none */
 	char msg[KERR_MSG_MAX]; /* human readable, without trailing newline */
 };
 
@@ -21,7 +21,12 @@ struct kerr {
  * 0).  Returns -errnum, or -EINVAL when errnum is 0, so a caller can write
  * `return kerr_set(err, errno, "open `%s`", path);`. */
 int kerr_set(struct kerr *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
+
+/* Like kerr_set() but without the strerror() suffix: for errors whose
+ * message says it all while callers still test the errno. */
+int kerr_setx(struct kerr *err, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Prefix context to an error already set: "ctx: previous message".
  * Returns the same negative value kerr_set() returned for it. */

@@ -1,5 +1,4 @@
 /* Small fd, file and string helpers shared by every module. */
-#define _GNU_SOURCE
 #include "util.h"
 
 #include <errno.h>
@@ -149,7 +148,7 @@ int write_file_at(int dirfd, const char *path, const char *data, size_t len, str
 }
 
 int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
-			 struct kerr *err)
+                         struct kerr *err)
 {
 	_cleanup_free_ char *tmp = xasprintf(".%s.tmp", name);
 	_cleanup_close_ int fd = -1;

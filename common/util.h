@@ -33,7 +33,7 @@ int write_file_at(int dirfd, const char *path, const char *data, size_t len, str
 /* Create or replace dirfd/name atomically: write a temporary file, fsync
  * it, rename it over name, fsync the directory. */
 int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
-			 struct kerr *err);
+                         struct kerr *err);
 
 /* Parse a whole string as an unsigned decimal number. */
 int parse_u64(const char *s, uint64_t *ret);

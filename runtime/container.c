@@ -1,0 +1,597 @@
+/* The container lifecycle: see container.h.  Each command opens the
+ * state directory, takes its lock, derives the live status and acts. */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../common/cleanup.h"
+#include "../common/syscalls.h"
+#include "../common/util.h"
+#include "console.h"
+#include "process.h"
+#include "spawn.h"
+#include "spec.h"
+#include "sync.h"
+#include "sysctl.h"
+
+static void cleanup_specp(struct oci_spec **s)
+{
+	spec_free(*s);
+}
+#define _cleanup_spec_ _cleanup_(cleanup_specp)
+
+static void cleanup_statep(struct container_state *st)
+{
+	container_state_free(st);
+}
+#define _cleanup_state_ _cleanup_(cleanup_statep)
+
+/* A created container, as create leaves it for run. */
+struct created {
+	pid_t pid;
+	int pidfd;
+	int dirfd; /* locked state directory */
+	struct container_state state;
+};
+
+static int load_bundle(const char *bundle_arg, char **ret_bundle, char **ret_text,
+                       struct oci_spec **ret_spec, struct kerr *err)
+{
+	char bundle[PATH_MAX];
+	_cleanup_free_ char *text = NULL, *path = NULL;
+	size_t len;
+
+	if (!realpath(bundle_arg ? bundle_arg : ".", bundle))
+		return kerr_set(err, errno, "bundle `%s`", bundle_arg ? bundle_arg : ".");
+	path = xasprintf("%s/config.json", bundle);
+	if (read_file_at(AT_FDCWD, path, &text, &len, err) < 0)
+		return kerr_code(err);
+	if (spec_parse(text, len, bundle, "config.json", ret_spec, err) < 0)
+		return kerr_code(err);
+	*ret_bundle = xstrdup(bundle);
+	*ret_text = steal_ptr(text);
+	return 0;
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct kerr *err)
+{
+	_cleanup_free_ char *dir = NULL, *copy = xstrdup(path);
+	_cleanup_close_ int dirfd = -1;
+	char *slash = strrchr(copy, '/');
+	const char *name = copy;
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+	if (slash) {
+		*slash = '\0';
+		name = slash + 1;
+		dirfd = open(slash == copy ? "/" : copy, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		dirfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (dirfd < 0)
+		return kerr_set(err, errno, "--pid-file: open the directory of `%s`", path);
+	if (write_file_atomic_at(dirfd, name, buf, (size_t)n, 0644, err) < 0)
+		return kerr_wrap(err, "--pid-file");
+	return 0;
+}
+
+static char *owner_name(void)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	return xstrdup(pw ? pw->pw_name : "");
+}
+
+static struct json_object *annotations_json(const struct oci_spec *spec)
+{
+	struct json_object *o;
+
+	if (spec->n_annotations == 0)
+		return NULL;
+	o = json_object_new_object();
+	for (size_t i = 0; i < spec->n_annotations; i++)
+		json_object_object_add(o, spec->annotations[i].key,
+		                       json_object_new_string(spec->annotations[i].value));
+	return o;
+}
+
+static void kill_and_reap(pid_t pid, int pidfd)
+{
+	if (pidfd >= 0)
+		sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+	else
+		kill(pid, SIGKILL);
+	/* The init is our child on the fast path; on the slow path waitpid
+	 * fails with ECHILD and the kill is enough. */
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+static int create_container(const struct runtime_ctx *ctx, const struct container_create_opts *o,
+                            struct created *out, struct kerr *err)
+{
+	_cleanup_spec_ struct oci_spec *spec = NULL;
+	_cleanup_free_ char *bundle = NULL, *text = NULL;
+	_cleanup_close_ int rootfd = -1, dirfd = -1, console_fd = -1, pathfd = -1;
+	struct spawn_result child = {.pid = -1, .pidfd = -1, .sync_fd = -1};
+	struct spawn_config cfg;
+	struct sync_msg msg;
+	uint64_t start_time = 0;
+	char created[64];
+
+	if (state_check_id(o->id, err) < 0)
+		return kerr_code(err);
+	if (load_bundle(o->bundle, &bundle, &text, &spec, err) < 0)
+		return kerr_code(err);
+	if (!spec->has_process)
+		return kerr_setx(err, EINVAL,
+		                 "config.json: process: required to create a container");
+	if (sysctl_validate(spec, err) < 0)
+		return kerr_code(err);
+	if (spec->process.terminal && !o->console_socket)
+		return kerr_setx(err, EINVAL,
+		                 "cannot allocate tty if kura will detach without setting console "
+		                 "socket (process.terminal is true)");
+	if (!spec->process.terminal && o->console_socket)
+		return kerr_setx(err, EINVAL,
+		                 "cannot use console socket if kura will not detach or allocate "
+		                 "tty (process.terminal is false)");
+
+	if (state_open_root(ctx->root, true, &rootfd, err) < 0)
+		return kerr_code(err);
+	if (state_dir_create(rootfd, o->id, &dirfd, err) < 0)
+		return kerr_code(err);
+
+	/* From here on, a failure removes the state directory. */
+	if (write_file_atomic_at(dirfd, "config.json", text, strlen(text), 0600, err) < 0)
+		goto fail;
+	if (mkfifoat(dirfd, "exec.fifo", 0600) < 0 ||
+	    fchmodat(dirfd, "exec.fifo", 0622, AT_SYMLINK_NOFOLLOW) < 0) {
+		kerr_set(err, errno, "create exec.fifo");
+		goto fail;
+	}
+	pathfd = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pathfd < 0) {
+		kerr_set(err, errno, "open state directory");
+		goto fail;
+	}
+	if (o->console_socket && console_socket_connect(o->console_socket, &console_fd, err) < 0)
+		goto fail;
+
+	cfg = (struct spawn_config){
+	    .spec = spec,
+	    .state_dirfd = pathfd,
+	    .console_socket_fd = console_fd,
+	    .preserve_fds = o->preserve_fds,
+	    .no_pivot = o->no_pivot,
+	};
+	if (spawn_init(&cfg, &child, err) < 0)
+		goto fail;
+	if (process_set_limits(child.pid, &spec->process, err) < 0)
+		goto fail_child;
+	if (sync_send(child.sync_fd, SYNC_GO, 0, NULL) < 0 ||
+	    sync_expect(child.sync_fd, SYNC_READY, &msg, err) < 0)
+		goto fail_child;
+	if (proc_start_time(child.pid, &start_time, err) < 0)
+		goto fail_child;
+
+	rfc3339_now(created, sizeof(created));
+	out->state = (struct container_state){
+	    .id = xstrdup(o->id),
+	    .bundle = xstrdup(bundle),
+	    .rootfs = xstrdup(spec->root_path),
+	    .created = xstrdup(created),
+	    .owner = owner_name(),
+	    .pid = child.pid,
+	    .start_time = start_time,
+	    .annotations = annotations_json(spec),
+	    .has_state_file = true,
+	};
+	if (state_write(dirfd, &out->state, err) < 0)
+		goto fail_state;
+	if (o->pid_file && write_pid_file(o->pid_file, child.pid, err) < 0)
+		goto fail_state;
+	if (sync_send(child.sync_fd, SYNC_COMMIT, 0, NULL) < 0) {
+		kerr_set(err, EPIPE, "container init exited unexpectedly");
+		goto fail_state;
+	}
+	close(child.sync_fd);
+	out->pid = child.pid;
+	out->pidfd = child.pidfd;
+	out->dirfd = steal_fd(dirfd);
+	return 0;
+
+fail_state:
+	container_state_free(&out->state);
+fail_child:
+	kill_and_reap(child.pid, child.pidfd);
+	if (child.pidfd >= 0)
+		close(child.pidfd);
+	if (child.sync_fd >= 0)
+		close(child.sync_fd);
+fail : {
+	struct kerr ignored;
+	state_dir_remove(rootfd, o->id, &ignored);
+}
+	return kerr_code(err);
+}
+
+int container_create(const struct runtime_ctx *ctx, const struct container_create_opts *o,
+                     struct kerr *err)
+{
+	struct created c = {0};
+
+	if (create_container(ctx, o, &c, err) < 0)
+		return kerr_code(err);
+	close(c.pidfd);
+	close(c.dirfd);
+	container_state_free(&c.state);
+	return 0;
+}
+
+/* Open exec.fifo and let the init exec.  Returns once process.args has
+ * been exec'd (EOF on the fifo) or with the init's error. */
+static int start_locked(int dirfd, const struct container_state *st, struct kerr *err)
+{
+	_cleanup_close_ int fifo = -1, pidfd = -1;
+	char buf[KERR_MSG_MAX];
+	size_t got = 0;
+	bool released = false;
+
+	switch (state_status(dirfd, st, false)) {
+	case CONTAINER_CREATED:
+		break;
+	case CONTAINER_STOPPED:
+		return kerr_setx(err, EINVAL, "cannot start a container that has stopped");
+	default:
+		return kerr_setx(err, EINVAL, "cannot start an already running container");
+	}
+	if (state_pidfd(st, &pidfd) < 0)
+		return kerr_setx(err, ESRCH, "cannot start a container that has stopped");
+	fifo = openat(dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0)
+		return kerr_set(err, errno, "open exec.fifo");
+
+	for (;;) {
+		struct pollfd pfd[2] = {{.fd = fifo, .events = POLLIN},
+		                        {.fd = pidfd, .events = POLLIN}};
+		ssize_t n;
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return kerr_set(err, errno, "poll exec.fifo");
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP)) {
+			n = read(fifo, buf + got, sizeof(buf) - 1 - got);
+			if (n > 0) {
+				got += (size_t)n;
+				released = true;
+				if (got < sizeof(buf) - 1)
+					continue;
+			}
+			if (n < 0 && errno == EAGAIN)
+				continue;
+			break; /* EOF: the init exec'd (or died) */
+		}
+		if (pfd[1].revents & POLLIN) {
+			/* The init is gone: collect what it wrote, if anything. */
+			n = read(fifo, buf + got, sizeof(buf) - 1 - got);
+			if (n > 0)
+				got += (size_t)n;
+			break;
+		}
+	}
+	unlinkat(dirfd, "exec.fifo", 0);
+	buf[got] = '\0';
+	if (got > 1)
+		return kerr_setx(err, EINVAL, "%s", buf + 1);
+	if (!released)
+		return kerr_setx(err, ESRCH, "container init exited before start");
+	return 0;
+}
+
+int container_start(const struct runtime_ctx *ctx, const char *id, struct kerr *err)
+{
+	_cleanup_close_ int rootfd = -1, dirfd = -1;
+	_cleanup_state_ struct container_state st = {0};
+
+	if (state_open_root(ctx->root, false, &rootfd, err) < 0 ||
+	    state_dir_open(rootfd, id, &dirfd, err) < 0 || state_read(dirfd, id, &st, err) < 0)
+		return kerr_code(err);
+	return start_locked(dirfd, &st, err);
+}
+
+static int wait_exit_status(int pidfd, pid_t pid, int *ret_status)
+{
+	siginfo_t info = {0};
+
+	while (waitid(P_PIDFD, (id_t)pidfd, &info, WEXITED) < 0) {
+		if (errno == EINTR)
+			continue;
+		/* Not our child (a joined pid namespace): we cannot read its
+		 * status, only that it ended. */
+		*ret_status = 0;
+		return -errno;
+	}
+	if (info.si_code == CLD_EXITED)
+		*ret_status = info.si_status;
+	else
+		*ret_status = 128 + info.si_status;
+	(void)pid;
+	return 0;
+}
+
+/* Signals `run` passes on to the container instead of acting on them. */
+static void forward_set(sigset_t *set)
+{
+	sigfillset(set);
+	sigdelset(set, SIGCHLD);
+	sigdelset(set, SIGKILL);
+	sigdelset(set, SIGSTOP);
+	sigdelset(set, SIGSEGV);
+	sigdelset(set, SIGBUS);
+	sigdelset(set, SIGFPE);
+	sigdelset(set, SIGILL);
+	sigdelset(set, SIGTRAP);
+	sigdelset(set, SIGSYS);
+	sigdelset(set, SIGURG);
+	sigdelset(set, SIGWINCH);
+}
+
+static int delete_locked(int rootfd, int dirfd, const struct container_state *st, bool force,
+                         struct kerr *err);
+
+int container_run(const struct runtime_ctx *ctx, const struct container_create_opts *o, bool detach,
+                  int *ret_status, struct kerr *err)
+{
+	_cleanup_close_ int rootfd = -1, sfd = -1, dirfd = -1;
+	struct created c = {.pidfd = -1, .dirfd = -1};
+	sigset_t set, old;
+	int r;
+
+	*ret_status = 0;
+	if (!detach)
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	if (create_container(ctx, o, &c, err) < 0)
+		return kerr_code(err);
+	if (!detach) {
+		forward_set(&set);
+		sigprocmask(SIG_BLOCK, &set, &old);
+		sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	}
+	r = start_locked(c.dirfd, &c.state, err);
+	close(c.dirfd);
+	c.dirfd = -1;
+	if (r < 0 || detach) {
+		if (r < 0) {
+			struct kerr ignored;
+			if (state_open_root(ctx->root, false, &rootfd, &ignored) == 0 &&
+			    state_dir_open(rootfd, o->id, &dirfd, &ignored) == 0)
+				delete_locked(rootfd, dirfd, &c.state, true, &ignored);
+		}
+		close(c.pidfd);
+		container_state_free(&c.state);
+		return r;
+	}
+
+	for (;;) {
+		struct pollfd pfd[2] = {{.fd = c.pidfd, .events = POLLIN},
+		                        {.fd = sfd, .events = POLLIN}};
+		struct signalfd_siginfo si;
+
+		if (poll(pfd, sfd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[0].revents & POLLIN)
+			break;
+		while (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si))
+			sys_pidfd_send_signal(c.pidfd, (int)si.ssi_signo, NULL, 0);
+	}
+	wait_exit_status(c.pidfd, c.pid, ret_status);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(c.pidfd);
+
+	r = 0;
+	if (state_open_root(ctx->root, false, &rootfd, err) < 0 ||
+	    state_dir_open(rootfd, o->id, &dirfd, err) < 0) {
+		/* Someone else deleted it meanwhile: nothing left to do. */
+		r = err->errnum == ENOENT ? 0 : kerr_code(err);
+	} else {
+		r = delete_locked(rootfd, dirfd, &c.state, true, err);
+	}
+	container_state_free(&c.state);
+	return r;
+}
+
+int container_state_json(const struct runtime_ctx *ctx, const char *id, char **ret,
+                         struct kerr *err)
+{
+	_cleanup_close_ int rootfd = -1, dirfd = -1;
+	_cleanup_state_ struct container_state st = {0};
+
+	if (state_check_id(id, err) < 0)
+		return kerr_code(err);
+	if (state_open_root(ctx->root, false, &rootfd, err) < 0) {
+		if (err->errnum == ENOENT)
+			return kerr_setx(err, ENOENT, "container \"%s\" does not exist", id);
+		return kerr_code(err);
+	}
+	if (state_dir_open(rootfd, id, &dirfd, err) < 0 || state_read(dirfd, id, &st, err) < 0)
+		return kerr_code(err);
+	*ret = state_to_oci_json(&st, state_status(dirfd, &st, false), true);
+	return 0;
+}
+
+int container_list(const struct runtime_ctx *ctx, struct container_info **ret, size_t *ret_n,
+                   struct kerr *err)
+{
+	_cleanup_close_ int rootfd = -1;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct container_info *list = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	int fd;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (state_open_root(ctx->root, false, &rootfd, err) < 0)
+		return err->errnum == ENOENT ? 0 : kerr_code(err);
+	fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return kerr_set(err, errno, "read root directory `%s`", ctx->root);
+	}
+	while ((de = readdir(d))) {
+		_cleanup_close_ int dirfd = -1;
+		struct kerr ignored;
+
+		if (de->d_name[0] == '.' || state_check_id(de->d_name, &ignored) < 0)
+			continue;
+		/* No lock: list must not wait for a create in progress. */
+		dirfd = openat(rootfd, de->d_name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (dirfd < 0)
+			continue;
+		list = xrealloc(list, (n + 1) * sizeof(*list));
+		if (state_read(dirfd, de->d_name, &list[n].state, &ignored) < 0)
+			continue;
+		list[n].status = state_status(dirfd, &list[n].state, false);
+		n++;
+	}
+	*ret = list;
+	*ret_n = n;
+	return 0;
+}
+
+void container_list_free(struct container_info *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		container_state_free(&list[i].state);
+	free(list);
+}
+
+static int read_ns_inode(pid_t pid, const char *ns, ino_t *ret)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	if (stat(path, &st) < 0)
+		return -errno;
+	*ret = st.st_ino;
+	return 0;
+}
+
+/* Signal every process in the init's pid namespace, if it has its own. */
+static int kill_pid_namespace(pid_t init, int sig)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	ino_t ns, self_ns, other;
+
+	if (read_ns_inode(init, "pid", &ns) < 0 || read_ns_inode(getpid(), "pid", &self_ns) < 0)
+		return -ESRCH;
+	if (ns == self_ns)
+		return -EOPNOTSUPP;
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		pid_t pid = (pid_t)atoi(de->d_name);
+		if (pid <= 0 || pid == init)
+			continue;
+		if (read_ns_inode(pid, "pid", &other) == 0 && other == ns)
+			kill(pid, sig);
+	}
+	return 0;
+}
+
+int container_kill(const struct runtime_ctx *ctx, const char *id, int sig, bool all,
+                   struct kerr *err)
+{
+	_cleanup_close_ int rootfd = -1, dirfd = -1, pidfd = -1;
+	_cleanup_state_ struct container_state st = {0};
+
+	if (state_check_id(id, err) < 0)
+		return kerr_code(err);
+	if (state_open_root(ctx->root, false, &rootfd, err) < 0) {
+		if (err->errnum == ENOENT)
+			return kerr_setx(err, ENOENT, "container \"%s\" does not exist", id);
+		return kerr_code(err);
+	}
+	if (state_dir_open(rootfd, id, &dirfd, err) < 0 || state_read(dirfd, id, &st, err) < 0)
+		return kerr_code(err);
+	if (state_status(dirfd, &st, false) == CONTAINER_STOPPED || state_pidfd(&st, &pidfd) < 0)
+		return kerr_setx(err, ESRCH, "container not running");
+	if (all)
+		kill_pid_namespace(st.pid, sig);
+	if (sys_pidfd_send_signal(pidfd, sig, NULL, 0) < 0)
+		return kerr_set(err, errno, "kill container %s with signal %d", id, sig);
+	return 0;
+}
+
+/* Wait until the process behind pidfd has exited, at most timeout_ms. */
+static bool wait_pidfd(int pidfd, int timeout_ms)
+{
+	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+	int r;
+
+	do
+		r = poll(&pfd, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	return r > 0;
+}
+
+static int delete_locked(int rootfd, int dirfd, const struct container_state *st, bool force,
+                         struct kerr *err)
+{
+	_cleanup_close_ int pidfd = -1;
+	enum container_status status = state_status(dirfd, st, false);
+
+	if (status != CONTAINER_STOPPED && status != CONTAINER_CREATED && !force)
+		return kerr_setx(err, EBUSY, "cannot delete container %s that is not stopped: %s",
+		                 st->id, container_status_name(status));
+	if (status != CONTAINER_STOPPED && state_pidfd(st, &pidfd) == 0) {
+		kill_pid_namespace(st->pid, SIGKILL);
+		sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+		if (!wait_pidfd(pidfd, 10000))
+			return kerr_setx(err, ETIMEDOUT, "container %s did not die after SIGKILL",
+			                 st->id);
+	}
+	return state_dir_remove(rootfd, st->id, err);
+}
+
+int container_delete(const struct runtime_ctx *ctx, const char *id, bool force, struct kerr *err)
+{
+	_cleanup_close_ int rootfd = -1, dirfd = -1;
+	_cleanup_state_ struct container_state st = {0};
+
+	if (state_check_id(id, err) < 0)
+		return kerr_code(err);
+	if (state_open_root(ctx->root, false, &rootfd, err) < 0) {
+		if (err->errnum == ENOENT)
+			return kerr_setx(err, ENOENT, "container \"%s\" does not exist", id);
+		return kerr_code(err);
+	}
+	if (state_dir_open(rootfd, id, &dirfd, err) < 0 || state_read(dirfd, id, &st, err) < 0)
+		return kerr_code(err);
+	return delete_locked(rootfd, dirfd, &st, force, err);
+}

@@ -1,0 +1,177 @@
+/* The container's init, from its birth in the new namespaces to the
+ * execve() of process.args.  Runs in a child of the runtime; every failure
+ * is reported to the runtime as SYNC_ERROR and ends the process.
+ *
+ * The order is forced by the kernel and by safety:
+ *  1. wait for SYNC_GO: id maps, rlimits and the cgroup are in place;
+ *  2. cgroup namespace (rooted at the cgroup we were just put in), session;
+ *  3. hostname, root filesystem, sysctls (through the new /proc), then
+ *     readonly and masked paths;
+ *  4. cwd, executable lookup, then drop to the configured identity;
+ *  5. SYNC_READY, wait for SYNC_COMMIT (the runtime saved the state);
+ *  6. block on exec.fifo until `start`, write one byte, no_new_privs,
+ *     seccomp last, execve.  exec.fifo is close-on-exec, so `start` sees
+ *     EOF exactly when the exec succeeded, or an error text if not. */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/cleanup.h"
+#include "../common/syscalls.h"
+#include "../common/util.h"
+#include "../fs/fsroot.h"
+#include "console.h"
+#include "process.h"
+#include "sync.h"
+#include "sysctl.h"
+
+static _Noreturn void init_fail(int sync_fd, const struct kerr *err)
+{
+	sync_send(sync_fd, SYNC_ERROR, err->errnum, err->msg);
+	_exit(1);
+}
+
+static bool setgroups_allowed(bool userns_new)
+{
+	char buf[16] = "";
+	int fd;
+
+	if (!userns_new)
+		return true;
+	fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	(void)!read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return strncmp(buf, "deny", 4) != 0;
+}
+
+static void fsroot_config_from_spec(const struct spawn_config *cfg, bool userns,
+                                    struct fsroot_config *fc)
+{
+	const struct oci_spec *spec = cfg->spec;
+	const struct oci_namespace *pidns = spec_namespace(spec, CLONE_NEWPID);
+	const struct oci_namespace *netns = spec_namespace(spec, CLONE_NEWNET);
+
+	memset(fc, 0, sizeof(*fc));
+	fc->rootfs = spec->root_path;
+	fc->readonly = spec->root_readonly;
+	fc->propagation = spec->linux.rootfs_propagation;
+	fc->mounts = spec->mounts;
+	fc->n_mounts = spec->n_mounts;
+	fc->devices = spec->linux.devices;
+	fc->n_devices = spec->linux.n_devices;
+	fc->masked_paths = spec->linux.masked_paths;
+	fc->readonly_paths = spec->linux.readonly_paths;
+	fc->in_user_ns = userns || spec_namespace(spec, CLONE_NEWUSER) != NULL;
+	fc->new_pid_ns = pidns && !pidns->path;
+	fc->new_net_ns = netns && !netns->path;
+	fc->mount_label = spec->linux.mount_label;
+}
+
+_Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool userns_new)
+{
+	const struct oci_spec *spec = cfg->spec;
+	const struct oci_process *proc = &spec->process;
+	const struct oci_namespace *ns;
+	struct fsroot_config fc;
+	struct kerr err = {0};
+	struct sync_msg msg;
+	_cleanup_free_ char *exe = NULL, *home = NULL;
+	const char **env;
+	sigset_t none;
+	int fifo;
+
+	/* `run` blocks the signals it forwards; the container starts clean. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (sync_expect(sync_fd, SYNC_GO, &msg, &err) < 0)
+		_exit(1);
+
+	if (userns_new && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+		kerr_set(&err, errno, "switch to root in the user namespace (is uid 0 mapped?)");
+		init_fail(sync_fd, &err);
+	}
+	ns = spec_namespace(spec, CLONE_NEWCGROUP);
+	if (ns && !ns->path && unshare(CLONE_NEWCGROUP) < 0) {
+		kerr_set(&err, errno, "unshare cgroup namespace");
+		init_fail(sync_fd, &err);
+	}
+	/* Only a new session may take a controlling terminal; without one the
+	 * init stays in the caller's session, as runc's does. */
+	if (proc->terminal && setsid() < 0) {
+		kerr_set(&err, errno, "setsid");
+		init_fail(sync_fd, &err);
+	}
+	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
+		kerr_set(&err, errno, "hostname: sethostname \"%s\"", spec->hostname);
+		init_fail(sync_fd, &err);
+	}
+	if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0) {
+		kerr_set(&err, errno, "domainname: setdomainname \"%s\"", spec->domainname);
+		init_fail(sync_fd, &err);
+	}
+
+	fsroot_config_from_spec(cfg, userns_new, &fc);
+	ns = spec_namespace(spec, CLONE_NEWNS);
+	if (ns && !ns->path) {
+		if (fsroot_setup(&fc, &err) < 0)
+			init_fail(sync_fd, &err);
+	} else if (chroot(spec->root_path) < 0 || chdir("/") < 0) {
+		/* A joined mount namespace: the root must already be there. */
+		kerr_set(&err, errno, "root.path: chroot `%s`", spec->root_path);
+		init_fail(sync_fd, &err);
+	}
+	if (proc->terminal && console_setup_in_init(cfg->console_socket_fd, proc, &err) < 0)
+		init_fail(sync_fd, &err);
+	if (sysctl_apply(spec, &err) < 0)
+		init_fail(sync_fd, &err);
+	if (ns && !ns->path && fsroot_finish(&fc, &err) < 0)
+		init_fail(sync_fd, &err);
+
+	if (chdir(proc->cwd) < 0) {
+		kerr_set(&err, errno, "process.cwd: chdir `%s`", proc->cwd);
+		init_fail(sync_fd, &err);
+	}
+	env = process_build_env(proc, &home);
+	if (process_find_executable(proc->args[0], env, &exe, &err) < 0)
+		init_fail(sync_fd, &err);
+	if (process_apply_identity(proc, setgroups_allowed(userns_new), &err) < 0)
+		init_fail(sync_fd, &err);
+	/* Only fds 0-2 and the preserved ones reach the process. */
+	if (close_range(3 + (unsigned)cfg->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		kerr_set(&err, errno, "close_range");
+		init_fail(sync_fd, &err);
+	}
+
+	if (sync_send(sync_fd, SYNC_READY, 0, NULL) < 0 ||
+	    sync_expect(sync_fd, SYNC_COMMIT, &msg, &err) < 0)
+		_exit(1);
+	close(sync_fd);
+
+	/* exec.fifo is owned by root with mode 0622, so a non-root process
+	 * user can still open it for writing.  The open blocks until `start`
+	 * opens the other end. */
+	fifo = openat(cfg->state_dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
+	if (fifo < 0)
+		_exit(1);
+	close(cfg->state_dirfd);
+	if (write_all(fifo, "0", 1) < 0)
+		_exit(1);
+
+	if (process_set_no_new_privs(proc, &err) < 0)
+		goto fail_exec;
+	execve(exe, (char *const *)proc->args, (char *const *)env);
+	kerr_set(&err, errno, "exec: \"%s\"", proc->args[0]);
+fail_exec:
+	write_all(fifo, err.msg, strlen(err.msg));
+	_exit(127);
+}

@@ -1,0 +1,215 @@
+/* The identity and limits of the container process: see process.h. */
+#include "process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../common/cleanup.h"
+#include "../common/util.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+int process_set_limits(pid_t pid, const struct oci_process *p, struct kerr *err)
+{
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		const struct oci_rlimit *rl = &p->rlimits[i];
+		struct rlimit64 lim = {.rlim_cur = rl->soft, .rlim_max = rl->hard};
+
+		if (prlimit64(pid, (enum __rlimit_resource)rl->resource, &lim, NULL) < 0)
+			return kerr_set(err, errno, "process.rlimits[%zu]: prlimit", i);
+	}
+	if (p->has_oom_score_adj) {
+		char path[64], buf[16];
+		int n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
+
+		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+		if (write_file_at(AT_FDCWD, path, buf, (size_t)n, err) < 0)
+			return kerr_wrap(err, "process.oomScoreAdj");
+	}
+	return 0;
+}
+
+static int last_cap(void)
+{
+	static int cached = -1;
+	char buf[16] = "";
+	int fd;
+
+	if (cached >= 0)
+		return cached;
+	fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, buf, sizeof(buf) - 1) > 0)
+			cached = atoi(buf);
+		close(fd);
+	}
+	if (cached <= 0)
+		cached = CAP_LAST_CAP;
+	return cached;
+}
+
+static int capset_sets(uint64_t effective, uint64_t permitted, uint64_t inheritable)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[2] = {
+	    {(uint32_t)effective, (uint32_t)permitted, (uint32_t)inheritable},
+	    {(uint32_t)(effective >> 32), (uint32_t)(permitted >> 32),
+	     (uint32_t)(inheritable >> 32)},
+	};
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+int process_apply_identity(const struct oci_process *p, bool setgroups_allowed, struct kerr *err)
+{
+	const struct oci_capabilities *caps = &p->capabilities;
+	int last = last_cap();
+
+	if (p->has_capabilities) {
+		for (int c = 0; c <= last; c++) {
+			if (caps->bounding & (1ULL << c))
+				continue;
+			if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+				return kerr_set(err, errno,
+				                "drop capability %s from the bounding set",
+				                spec_capability_name(c));
+		}
+		/* Keep the permitted set across the switch to a non-root uid. */
+		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+			return kerr_set(err, errno, "prctl(PR_SET_KEEPCAPS)");
+	}
+
+	if (setgroups_allowed) {
+		if (setgroups(p->user.n_additional_gids, p->user.additional_gids) < 0)
+			return kerr_set(err, errno, "process.user.additionalGids: setgroups");
+	} else if (p->user.n_additional_gids > 0) {
+		return kerr_set(err, EPERM,
+		                "process.user.additionalGids: setgroups is denied in this user "
+		                "namespace");
+	}
+	if (setresgid(p->user.gid, p->user.gid, p->user.gid) < 0)
+		return kerr_set(err, errno, "process.user.gid: setgid %u", p->user.gid);
+	if (setresuid(p->user.uid, p->user.uid, p->user.uid) < 0)
+		return kerr_set(err, errno, "process.user.uid: setuid %u", p->user.uid);
+
+	if (p->has_capabilities) {
+		if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+			return kerr_set(err, errno, "prctl(PR_SET_KEEPCAPS)");
+		if (capset_sets(caps->effective, caps->permitted, caps->inheritable) < 0)
+			return kerr_set(err, errno, "process.capabilities: capset");
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+			return kerr_set(err, errno, "process.capabilities.ambient: clear");
+		for (int c = 0; c <= last; c++) {
+			if (!(caps->ambient & (1ULL << c)))
+				continue;
+			/* The kernel refuses an ambient cap that is not both
+			 * permitted and inheritable; runc ignores that too. */
+			if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0 &&
+			    errno != EPERM)
+				return kerr_set(err, errno,
+				                "process.capabilities.ambient: raise %s",
+				                spec_capability_name(c));
+		}
+	}
+	if (p->user.has_umask)
+		umask(p->user.umask);
+	else
+		umask(0022);
+	return 0;
+}
+
+int process_set_no_new_privs(const struct oci_process *p, struct kerr *err)
+{
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return kerr_set(err, errno, "process.noNewPrivileges: prctl");
+	return 0;
+}
+
+static const char *env_get(const char *const *env, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (; env && *env; env++)
+		if (strncmp(*env, name, len) == 0 && (*env)[len] == '=')
+			return *env + len + 1;
+	return NULL;
+}
+
+static bool is_executable_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+int process_find_executable(const char *arg0, const char *const *env, char **ret, struct kerr *err)
+{
+	const char *path = env_get(env, "PATH");
+	_cleanup_free_ char *copy = NULL;
+	char *save = NULL;
+
+	if (strchr(arg0, '/')) {
+		if (!is_executable_file(arg0))
+			return kerr_set(err, errno ? errno : EACCES, "exec: \"%s\"", arg0);
+		*ret = xstrdup(arg0);
+		return 0;
+	}
+	copy = xstrdup(path ? path : DEFAULT_PATH);
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		_cleanup_free_ char *candidate = xasprintf("%s/%s", *dir ? dir : ".", arg0);
+		if (is_executable_file(candidate)) {
+			*ret = steal_ptr(candidate);
+			return 0;
+		}
+	}
+	return kerr_setx(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
+}
+
+/* HOME of uid from the container's /etc/passwd (we are in its root). */
+static char *passwd_home(uid_t uid)
+{
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	char line[1024];
+
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		char *fields[7] = {0};
+		char *p = line;
+		int n = 0;
+
+		/* strsep keeps empty fields, which strtok would merge. */
+		while (n < 7 && (fields[n] = strsep(&p, ":")) != NULL)
+			n++;
+		if (n < 6)
+			continue;
+		if ((uid_t)strtoul(fields[2], NULL, 10) == uid && *fields[5])
+			return xasprintf("HOME=%s", fields[5]);
+	}
+	return NULL;
+}
+
+const char **process_build_env(const struct oci_process *p, char **ret_home)
+{
+	size_t n = strv_len((char *const *)p->env);
+	const char **env = xcalloc(n + 2, sizeof(char *));
+
+	for (size_t i = 0; i < n; i++)
+		env[i] = p->env[i];
+	*ret_home = NULL;
+	if (!env_get(p->env, "HOME")) {
+		*ret_home = passwd_home(p->user.uid);
+		env[n++] = *ret_home ? *ret_home : "HOME=/";
+	}
+	env[n] = NULL;
+	return env;
+}
