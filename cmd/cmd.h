@@ -26,6 +26,8 @@ int cmd_state(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
 int cmd_spec(int argc, char **argv);
 int cmd_features(int argc, char **argv);
 int cmd_checkpoint(int argc, char **argv);

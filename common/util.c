@@ -177,6 +177,27 @@ int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t l
 	return 0;
 }
 
+int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
+		      struct kerr *err)
+{
+	_cleanup_free_ char *copy = xstrdup(path);
+	_cleanup_close_ int dirfd = -1;
+	char *slash = strrchr(copy, '/');
+	const char *name = copy, *dir = ".";
+
+	if (slash) {
+		*slash = '\0';
+		name = slash + 1;
+		dir = slash == copy ? "/" : copy;
+	}
+	if (!*name)
+		return kerr_setx(err, EINVAL, "`%s`: not a file name", path);
+	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return kerr_set(err, errno, "open directory `%s`", dir);
+	return write_file_atomic_at(dirfd, name, data, len, mode, err);
+}
+
 int parse_u64(const char *s, uint64_t *ret)
 {
 	char *end;

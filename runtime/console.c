@@ -100,7 +100,8 @@ static int bind_dev_console(int pty_fd, struct kerr *err)
 	return 0;
 }
 
-int console_setup_in_init(int socket_fd, const struct oci_process *proc, struct kerr *err)
+int console_setup_in_init(int socket_fd, const struct oci_process *proc, bool bind_console,
+			  struct kerr *err)
 {
 	_cleanup_close_ int master = -1, peer = -1;
 	struct statfs sfs;
@@ -124,7 +125,7 @@ int console_setup_in_init(int socket_fd, const struct oci_process *proc, struct 
 		if (ioctl(peer, TIOCSWINSZ, &ws) < 0)
 			return kerr_set(err, errno, "process.consoleSize");
 	}
-	if (bind_dev_console(peer, err) < 0)
+	if (bind_console && bind_dev_console(peer, err) < 0)
 		return kerr_code(err);
 	for (int i = 0; i < 3; i++)
 		if (dup2(peer, i) < 0)

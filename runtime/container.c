@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +22,7 @@
 #include "../common/syscalls.h"
 #include "../common/util.h"
 #include "console.h"
+#include "forward.h"
 #include "process.h"
 #include "spawn.h"
 #include "spec.h"
@@ -70,23 +70,10 @@ static int load_bundle(const char *bundle_arg, char **ret_bundle, char **ret_tex
 
 static int write_pid_file(const char *path, pid_t pid, struct kerr *err)
 {
-	_cleanup_free_ char *dir = NULL, *copy = xstrdup(path);
-	_cleanup_close_ int dirfd = -1;
-	char *slash = strrchr(copy, '/');
-	const char *name = copy;
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
 
-	if (slash) {
-		*slash = '\0';
-		name = slash + 1;
-		dirfd = open(slash == copy ? "/" : copy, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	} else {
-		dirfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	}
-	if (dirfd < 0)
-		return kerr_set(err, errno, "--pid-file: open the directory of `%s`", path);
-	if (write_file_atomic_at(dirfd, name, buf, (size_t)n, 0644, err) < 0)
+	if (write_file_atomic(path, buf, (size_t)n, 0644, err) < 0)
 		return kerr_wrap(err, "--pid-file");
 	return 0;
 }
@@ -317,43 +304,6 @@ int container_start(const struct runtime_ctx *ctx, const char *id, struct kerr *
 	return start_locked(dirfd, &st, err);
 }
 
-static int wait_exit_status(int pidfd, pid_t pid, int *ret_status)
-{
-	siginfo_t info = {0};
-
-	while (waitid(P_PIDFD, (id_t)pidfd, &info, WEXITED) < 0) {
-		if (errno == EINTR)
-			continue;
-		/* Not our child (a joined pid namespace): we cannot read its
-		 * status, only that it ended. */
-		*ret_status = 0;
-		return -errno;
-	}
-	if (info.si_code == CLD_EXITED)
-		*ret_status = info.si_status;
-	else
-		*ret_status = 128 + info.si_status;
-	(void)pid;
-	return 0;
-}
-
-/* Signals `run` passes on to the container instead of acting on them. */
-static void forward_set(sigset_t *set)
-{
-	sigfillset(set);
-	sigdelset(set, SIGCHLD);
-	sigdelset(set, SIGKILL);
-	sigdelset(set, SIGSTOP);
-	sigdelset(set, SIGSEGV);
-	sigdelset(set, SIGBUS);
-	sigdelset(set, SIGFPE);
-	sigdelset(set, SIGILL);
-	sigdelset(set, SIGTRAP);
-	sigdelset(set, SIGSYS);
-	sigdelset(set, SIGURG);
-	sigdelset(set, SIGWINCH);
-}
-
 static int delete_locked(int rootfd, int dirfd, const struct container_state *st, bool force,
                          struct kerr *err);
 
@@ -362,7 +312,7 @@ int container_run(const struct runtime_ctx *ctx, const struct container_create_o
 {
 	_cleanup_close_ int rootfd = -1, sfd = -1, dirfd = -1;
 	struct created c = {.pidfd = -1, .dirfd = -1};
-	sigset_t set, old;
+	sigset_t old;
 	int r;
 
 	*ret_status = 0;
@@ -370,11 +320,8 @@ int container_run(const struct runtime_ctx *ctx, const struct container_create_o
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if (create_container(ctx, o, &c, err) < 0)
 		return kerr_code(err);
-	if (!detach) {
-		forward_set(&set);
-		sigprocmask(SIG_BLOCK, &set, &old);
-		sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	}
+	if (!detach)
+		sfd = forward_begin(&old);
 	r = start_locked(c.dirfd, &c.state, err);
 	close(c.dirfd);
 	c.dirfd = -1;
@@ -390,23 +337,7 @@ int container_run(const struct runtime_ctx *ctx, const struct container_create_o
 		return r;
 	}
 
-	for (;;) {
-		struct pollfd pfd[2] = {{.fd = c.pidfd, .events = POLLIN},
-		                        {.fd = sfd, .events = POLLIN}};
-		struct signalfd_siginfo si;
-
-		if (poll(pfd, sfd >= 0 ? 2 : 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (pfd[0].revents & POLLIN)
-			break;
-		while (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si))
-			sys_pidfd_send_signal(c.pidfd, (int)si.ssi_signo, NULL, 0);
-	}
-	wait_exit_status(c.pidfd, c.pid, ret_status);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	forward_wait(c.pidfd, sfd, &old, ret_status);
 	close(c.pidfd);
 
 	r = 0;
@@ -500,27 +431,74 @@ static int read_ns_inode(pid_t pid, const char *ns, ino_t *ret)
 	return 0;
 }
 
-/* Signal every process in the init's pid namespace, if it has its own. */
-static int kill_pid_namespace(pid_t init, int sig)
+/* The processes in the init's pid namespace, if it has its own; else
+ * only the init. */
+static int pid_namespace_members(pid_t init, pid_t **ret, size_t *ret_n)
 {
 	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *de;
 	ino_t ns, self_ns, other;
+	pid_t *pids = NULL;
+	size_t n = 0;
 
+	*ret = NULL;
+	*ret_n = 0;
 	if (read_ns_inode(init, "pid", &ns) < 0 || read_ns_inode(getpid(), "pid", &self_ns) < 0)
 		return -ESRCH;
-	if (ns == self_ns)
-		return -EOPNOTSUPP;
+	if (ns == self_ns) {
+		pids = xmalloc(sizeof(pid_t));
+		pids[n++] = init;
+		*ret = pids;
+		*ret_n = n;
+		return 0;
+	}
 	d = opendir("/proc");
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
 		pid_t pid = (pid_t)atoi(de->d_name);
-		if (pid <= 0 || pid == init)
+		if (pid <= 0)
 			continue;
-		if (read_ns_inode(pid, "pid", &other) == 0 && other == ns)
-			kill(pid, sig);
+		if (read_ns_inode(pid, "pid", &other) == 0 && other == ns) {
+			pids = xrealloc(pids, (n + 1) * sizeof(pid_t));
+			pids[n++] = pid;
+		}
 	}
+	*ret = pids;
+	*ret_n = n;
+	return 0;
+}
+
+/* Signal every process in the init's pid namespace but the init. */
+static void kill_pid_namespace(pid_t init, int sig)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n;
+
+	if (pid_namespace_members(init, &pids, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (pids[i] != init)
+			kill(pids[i], sig);
+}
+
+int container_pids(const struct runtime_ctx *ctx, const char *id, pid_t **ret, size_t *ret_n,
+		   struct kerr *err)
+{
+	_cleanup_close_ int rootfd = -1, dirfd = -1, pidfd = -1;
+	_cleanup_state_ struct container_state st = {0};
+	int r;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (state_check_id(id, err) < 0 || state_open_root(ctx->root, false, &rootfd, err) < 0 ||
+	    state_dir_open(rootfd, id, &dirfd, err) < 0 || state_read(dirfd, id, &st, err) < 0)
+		return kerr_code(err);
+	if (state_pidfd(&st, &pidfd) < 0)
+		return 0;
+	r = pid_namespace_members(st.pid, ret, ret_n);
+	if (r < 0)
+		return kerr_set(err, -r, "list the processes of %s", id);
 	return 0;
 }
 

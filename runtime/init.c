@@ -75,6 +75,7 @@ static void fsroot_config_from_spec(const struct spawn_config *cfg, bool userns,
 	fc->new_pid_ns = pidns && !pidns->path;
 	fc->new_net_ns = netns && !netns->path;
 	fc->mount_label = spec->linux.mount_label;
+	fc->no_pivot = cfg->no_pivot;
 }
 
 _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool userns_new)
@@ -130,7 +131,7 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 		kerr_set(&err, errno, "root.path: chroot `%s`", spec->root_path);
 		init_fail(sync_fd, &err);
 	}
-	if (proc->terminal && console_setup_in_init(cfg->console_socket_fd, proc, &err) < 0)
+	if (proc->terminal && console_setup_in_init(cfg->console_socket_fd, proc, true, &err) < 0)
 		init_fail(sync_fd, &err);
 	if (sysctl_apply(spec, &err) < 0)
 		init_fail(sync_fd, &err);

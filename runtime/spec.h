@@ -132,6 +132,7 @@ struct oci_linux {
 
 struct oci_spec {
 	struct json_object *json; /* owns every borrowed string below */
+	struct json_object *process_json; /* from spec_parse_process(), or NULL */
 	const char *oci_version;
 	char *root_path; /* absolute: root.path resolved against the bundle */
 	bool root_readonly;
@@ -153,6 +154,12 @@ struct oci_spec {
  * untouched and err names the field. */
 int spec_parse(const char *json_text, size_t len, const char *bundle, const char *name,
 	       struct oci_spec **ret, struct kerr *err);
+
+/* Parse the JSON text of a process object (`exec --process FILE`) and
+ * replace spec->process with it; the spec keeps the new tree alive.
+ * Errors name the field: "process.json: args: ...". */
+int spec_parse_process(struct oci_spec *spec, const char *json_text, size_t len,
+		       const char *name, struct kerr *err);
 
 /* Read BUNDLE/config.json and parse it. */
 int spec_load(const char *bundle, struct oci_spec **ret, struct kerr *err);
