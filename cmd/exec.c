@@ -109,33 +109,33 @@ static int exec_handler(int key, const char *arg, void *userdata)
 int cmd_exec(int argc, char **argv)
 {
 	static const char usage[] =
-		"exec [--process FILE] [--tty --console-socket S] [--detach] [--pid-file F] "
-		"[--env K=V] [--cwd DIR] [--user UID[:GID]] [--additional-gids G] [--cap CAP] "
-		"[--no-new-privs] [--preserve-fds N] CONTAINER_ID [COMMAND [ARGS...]]";
+	    "exec [--process FILE] [--tty --console-socket S] [--detach] [--pid-file F] "
+	    "[--env K=V] [--cwd DIR] [--user UID[:GID]] [--additional-gids G] [--cap CAP] "
+	    "[--no-new-privs] [--preserve-fds N] CONTAINER_ID [COMMAND [ARGS...]]";
 	static const struct verb_opt opts[] = {
-		{"process", required_argument, OPT_PROCESS},
-		{"p", required_argument, OPT_PROCESS},
-		{"tty", no_argument, OPT_TTY},
-		{"t", no_argument, OPT_TTY},
-		{"console-socket", required_argument, OPT_CONSOLE_SOCKET},
-		{"detach", no_argument, OPT_DETACH},
-		{"d", no_argument, OPT_DETACH},
-		{"pid-file", required_argument, OPT_PID_FILE},
-		{"env", required_argument, OPT_ENV},
-		{"e", required_argument, OPT_ENV},
-		{"cwd", required_argument, OPT_CWD},
-		{"user", required_argument, OPT_USER},
-		{"u", required_argument, OPT_USER},
-		{"additional-gids", required_argument, OPT_GIDS},
-		{"g", required_argument, OPT_GIDS},
-		{"cap", required_argument, OPT_CAP},
-		{"c", required_argument, OPT_CAP},
-		{"no-new-privs", no_argument, OPT_NNP},
-		{"preserve-fds", required_argument, OPT_PRESERVE_FDS},
-		{"apparmor", required_argument, OPT_APPARMOR},
-		{"process-label", required_argument, OPT_LABEL},
-		{"ignore-paused", no_argument, OPT_IGNORED},
-		{NULL, 0, 0},
+	    {"process", required_argument, OPT_PROCESS},
+	    {"p", required_argument, OPT_PROCESS},
+	    {"tty", no_argument, OPT_TTY},
+	    {"t", no_argument, OPT_TTY},
+	    {"console-socket", required_argument, OPT_CONSOLE_SOCKET},
+	    {"detach", no_argument, OPT_DETACH},
+	    {"d", no_argument, OPT_DETACH},
+	    {"pid-file", required_argument, OPT_PID_FILE},
+	    {"env", required_argument, OPT_ENV},
+	    {"e", required_argument, OPT_ENV},
+	    {"cwd", required_argument, OPT_CWD},
+	    {"user", required_argument, OPT_USER},
+	    {"u", required_argument, OPT_USER},
+	    {"additional-gids", required_argument, OPT_GIDS},
+	    {"g", required_argument, OPT_GIDS},
+	    {"cap", required_argument, OPT_CAP},
+	    {"c", required_argument, OPT_CAP},
+	    {"no-new-privs", no_argument, OPT_NNP},
+	    {"preserve-fds", required_argument, OPT_PRESERVE_FDS},
+	    {"apparmor", required_argument, OPT_APPARMOR},
+	    {"process-label", required_argument, OPT_LABEL},
+	    {"ignore-paused", no_argument, OPT_IGNORED},
+	    {NULL, 0, 0},
 	};
 	struct exec_args a = {0};
 	struct kerr err = {0};
@@ -149,8 +149,8 @@ int cmd_exec(int argc, char **argv)
 		return 1;
 	if (argc - first < 1 || (!a.o.process_file && argc - first < 2)) {
 		log_error("exec: expected a container id and a command (or --process)\nUsage: "
-			  "kura %s",
-			  usage);
+		          "kura %s",
+		          usage);
 		return 1;
 	}
 	a.o.id = argv[first];

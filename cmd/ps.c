@@ -101,9 +101,9 @@ int cmd_ps(int argc, char **argv)
 {
 	static const char usage[] = "ps [--format table|json] CONTAINER_ID [PS_ARGS...]";
 	static const struct verb_opt opts[] = {
-		{"format", required_argument, 'f'},
-		{"f", required_argument, 'f'},
-		{NULL, 0, 0},
+	    {"format", required_argument, 'f'},
+	    {"f", required_argument, 'f'},
+	    {NULL, 0, 0},
 	};
 	_cleanup_free_ pid_t *pids = NULL;
 	struct kerr err = {0};

@@ -73,6 +73,7 @@ struct fsroot_config {
 	bool new_pid_ns;		   /* the container has its own pid namespace */
 	bool new_net_ns;		   /* the container has its own network namespace */
 	const char *mount_label;	   /* SELinux mount label, may be NULL */
+	bool no_pivot; /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 };
 
 /* In the container's mount namespace, before pivot: everything up to and

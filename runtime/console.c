@@ -101,7 +101,7 @@ static int bind_dev_console(int pty_fd, struct kerr *err)
 }
 
 int console_setup_in_init(int socket_fd, const struct oci_process *proc, bool bind_console,
-			  struct kerr *err)
+                          struct kerr *err)
 {
 	_cleanup_close_ int master = -1, peer = -1;
 	struct statfs sfs;

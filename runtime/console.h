@@ -16,7 +16,7 @@ int console_socket_connect(const char *path, int *ret_fd, struct kerr *err);
  * 0-2, bind it over /dev/console (for the init, not for exec), send the
  * master over socket_fd. */
 int console_setup_in_init(int socket_fd, const struct oci_process *proc, bool bind_console,
-			  struct kerr *err);
+                          struct kerr *err);
 
 /* Send one fd with SCM_RIGHTS and a name as payload. */
 int console_send_fd(int socket_fd, int fd, const char *name, struct kerr *err);

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <limits.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
@@ -23,6 +24,7 @@
 #include "../common/util.h"
 #include "console.h"
 #include "forward.h"
+#include "tty.h"
 #include "process.h"
 #include "spawn.h"
 #include "spec.h"
@@ -45,7 +47,8 @@ static void cleanup_statep(struct container_state *st)
 struct created {
 	pid_t pid;
 	int pidfd;
-	int dirfd; /* locked state directory */
+	int dirfd;        /* locked state directory */
+	int console_peer; /* internal console socket end (foreground run), or -1 */
 	struct container_state state;
 };
 
@@ -110,7 +113,7 @@ static void kill_and_reap(pid_t pid, int pidfd)
 }
 
 static int create_container(const struct runtime_ctx *ctx, const struct container_create_opts *o,
-                            struct created *out, struct kerr *err)
+                            bool relay_tty, struct created *out, struct kerr *err)
 {
 	_cleanup_spec_ struct oci_spec *spec = NULL;
 	_cleanup_free_ char *bundle = NULL, *text = NULL;
@@ -130,7 +133,8 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 		                 "config.json: process: required to create a container");
 	if (sysctl_validate(spec, err) < 0)
 		return kerr_code(err);
-	if (spec->process.terminal && !o->console_socket)
+	out->console_peer = -1;
+	if (spec->process.terminal && !o->console_socket && !relay_tty)
 		return kerr_setx(err, EINVAL,
 		                 "cannot allocate tty if kura will detach without setting console "
 		                 "socket (process.terminal is true)");
@@ -159,6 +163,15 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	}
 	if (o->console_socket && console_socket_connect(o->console_socket, &console_fd, err) < 0)
 		goto fail;
+	if (spec->process.terminal && !o->console_socket) {
+		int sv[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+			kerr_set(err, errno, "socketpair for the terminal");
+			goto fail;
+		}
+		out->console_peer = sv[0];
+		console_fd = sv[1];
+	}
 
 	cfg = (struct spawn_config){
 	    .spec = spec,
@@ -223,7 +236,7 @@ int container_create(const struct runtime_ctx *ctx, const struct container_creat
 {
 	struct created c = {0};
 
-	if (create_container(ctx, o, &c, err) < 0)
+	if (create_container(ctx, o, false, &c, err) < 0)
 		return kerr_code(err);
 	close(c.pidfd);
 	close(c.dirfd);
@@ -310,37 +323,40 @@ static int delete_locked(int rootfd, int dirfd, const struct container_state *st
 int container_run(const struct runtime_ctx *ctx, const struct container_create_opts *o, bool detach,
                   int *ret_status, struct kerr *err)
 {
-	_cleanup_close_ int rootfd = -1, sfd = -1, dirfd = -1;
-	struct created c = {.pidfd = -1, .dirfd = -1};
+	_cleanup_close_ int rootfd = -1, sfd = -1, dirfd = -1, master = -1;
+	struct created c = {.pidfd = -1, .dirfd = -1, .console_peer = -1};
+	struct kerr ignored;
 	sigset_t old;
 	int r;
 
 	*ret_status = 0;
 	if (!detach)
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	if (create_container(ctx, o, &c, err) < 0)
+	if (create_container(ctx, o, !detach, &c, err) < 0)
 		return kerr_code(err);
-	if (!detach)
+	/* The init sent its terminal before SYNC_READY: it is waiting here. */
+	if (c.console_peer >= 0) {
+		r = tty_recv_master(c.console_peer, &master, err);
+		close(c.console_peer);
+		if (r < 0)
+			goto fail;
+	}
+	if (!detach && master < 0)
 		sfd = forward_begin(&old);
 	r = start_locked(c.dirfd, &c.state, err);
-	close(c.dirfd);
-	c.dirfd = -1;
-	if (r < 0 || detach) {
-		if (r < 0) {
-			struct kerr ignored;
-			if (state_open_root(ctx->root, false, &rootfd, &ignored) == 0 &&
-			    state_dir_open(rootfd, o->id, &dirfd, &ignored) == 0)
-				delete_locked(rootfd, dirfd, &c.state, true, &ignored);
-		}
-		close(c.pidfd);
-		container_state_free(&c.state);
-		return r;
+	close(steal_fd(c.dirfd));
+	if (r < 0) {
+		if (sfd >= 0)
+			sigprocmask(SIG_SETMASK, &old, NULL);
+		goto fail;
 	}
+	if (detach)
+		goto out;
 
-	forward_wait(c.pidfd, sfd, &old, ret_status);
-	close(c.pidfd);
-
-	r = 0;
+	if (master >= 0)
+		tty_relay_wait(master, c.pidfd, ret_status);
+	else
+		forward_wait(c.pidfd, sfd, &old, ret_status);
 	if (state_open_root(ctx->root, false, &rootfd, err) < 0 ||
 	    state_dir_open(rootfd, o->id, &dirfd, err) < 0) {
 		/* Someone else deleted it meanwhile: nothing left to do. */
@@ -348,6 +364,16 @@ int container_run(const struct runtime_ctx *ctx, const struct container_create_o
 	} else {
 		r = delete_locked(rootfd, dirfd, &c.state, true, err);
 	}
+	goto out;
+
+fail:
+	if (c.dirfd >= 0)
+		close(steal_fd(c.dirfd));
+	if (state_open_root(ctx->root, false, &rootfd, &ignored) == 0 &&
+	    state_dir_open(rootfd, o->id, &dirfd, &ignored) == 0)
+		delete_locked(rootfd, dirfd, &c.state, true, &ignored);
+out:
+	close(c.pidfd);
 	container_state_free(&c.state);
 	return r;
 }
@@ -483,7 +509,7 @@ static void kill_pid_namespace(pid_t init, int sig)
 }
 
 int container_pids(const struct runtime_ctx *ctx, const char *id, pid_t **ret, size_t *ret_n,
-		   struct kerr *err)
+                   struct kerr *err)
 {
 	_cleanup_close_ int rootfd = -1, dirfd = -1, pidfd = -1;
 	_cleanup_state_ struct container_state st = {0};

@@ -56,7 +56,7 @@ int container_kill(const struct runtime_ctx *ctx, const char *id, int sig, bool 
 
 /* The host pids of every process in the container. */
 int container_pids(const struct runtime_ctx *ctx, const char *id, pid_t **ret, size_t *ret_n,
-		   struct kerr *err);
+                   struct kerr *err);
 
 int container_delete(const struct runtime_ctx *ctx, const char *id, bool force, struct kerr *err);
 

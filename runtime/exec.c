@@ -35,9 +35,9 @@ static const struct {
 	const char *name;
 	int flag;
 } ns_files[] = {
-	{"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},	     {"pid", CLONE_NEWPID},
-	{"net", CLONE_NEWNET},	 {"ipc", CLONE_NEWIPC},	     {"uts", CLONE_NEWUTS},
-	{"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
+    {"user", CLONE_NEWUSER},     {"mnt", CLONE_NEWNS},    {"pid", CLONE_NEWPID},
+    {"net", CLONE_NEWNET},       {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},
+    {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
 };
 
 /* The namespaces of pid that differ from ours. */
@@ -65,7 +65,7 @@ static void cleanup_specp(struct oci_spec **s)
 }
 
 static int load_saved_spec(int dirfd, const struct container_state *st, struct oci_spec **ret,
-			   struct kerr *err)
+                           struct kerr *err)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
@@ -88,7 +88,7 @@ static int parse_id(const char *s, const char *what, uint32_t *ret, struct kerr 
 /* Apply the command-line overrides to proc (strings stay borrowed from
  * argv; arrays are allocated and recorded in *owned for freeing). */
 static int apply_overrides(const struct exec_opts *o, struct oci_process *proc, void **owned,
-			   struct kerr *err)
+                           struct kerr *err)
 {
 	if (!o->process_file) {
 		const char **args = xcalloc(o->n_args + 1, sizeof(char *));
@@ -127,7 +127,7 @@ static int apply_overrides(const struct exec_opts *o, struct oci_process *proc, 
 	if (o->cwd) {
 		if (o->cwd[0] != '/')
 			return kerr_setx(err, EINVAL, "--cwd: must be an absolute path: \"%s\"",
-					 o->cwd);
+			                 o->cwd);
 		proc->cwd = o->cwd;
 	}
 	if (o->user) {
@@ -162,7 +162,7 @@ static int apply_overrides(const struct exec_opts *o, struct oci_process *proc, 
 		int cap = spec_capability_from_name(o->caps[i]);
 		if (cap < 0)
 			return kerr_setx(err, EINVAL, "--cap: unknown capability \"%s\"",
-					 o->caps[i]);
+			                 o->caps[i]);
 		proc->has_capabilities = true;
 		proc->capabilities.bounding |= 1ULL << cap;
 		proc->capabilities.effective |= 1ULL << cap;
@@ -180,9 +180,9 @@ static int apply_overrides(const struct exec_opts *o, struct oci_process *proc, 
 
 struct exec_child {
 	const struct oci_process *proc;
-	int pidfd;	/* of the container's init */
+	int pidfd;      /* of the container's init */
 	int join_flags; /* namespaces to join in the child */
-	int status_fd;	/* write end of the exec status pipe */
+	int status_fd;  /* write end of the exec status pipe */
 	int console_fd;
 	int preserve_fds;
 };
@@ -249,7 +249,7 @@ static int read_exec_status(int fd, struct kerr *err)
 }
 
 int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int *ret_status,
-		   struct kerr *err)
+                   struct kerr *err)
 {
 	_cleanup_close_ int rootfd = -1, dirfd = -1, init_pidfd = -1, console_fd = -1;
 	_cleanup_close_ int status_r = -1, status_w = -1, pidfd = -1;
@@ -265,7 +265,8 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int
 
 	*ret_status = 0;
 	if (state_check_id(o->id, err) < 0 || state_open_root(ctx->root, false, &rootfd, err) < 0 ||
-	    state_dir_open(rootfd, o->id, &dirfd, err) < 0 || state_read(dirfd, o->id, &st, err) < 0)
+	    state_dir_open(rootfd, o->id, &dirfd, err) < 0 ||
+	    state_read(dirfd, o->id, &st, err) < 0)
 		return kerr_code(err);
 	status = state_status(dirfd, &st, false);
 	if (status == CONTAINER_STOPPED) {
@@ -313,12 +314,12 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int
 		goto out;
 	}
 	child = (struct exec_child){
-		.proc = &spec->process,
-		.pidfd = init_pidfd,
-		.join_flags = join & ~(CLONE_NEWPID | CLONE_NEWTIME),
-		.status_fd = status_w,
-		.console_fd = console_fd,
-		.preserve_fds = o->preserve_fds,
+	    .proc = &spec->process,
+	    .pidfd = init_pidfd,
+	    .join_flags = join & ~(CLONE_NEWPID | CLONE_NEWTIME),
+	    .status_fd = status_w,
+	    .console_fd = console_fd,
+	    .preserve_fds = o->preserve_fds,
 	};
 	if (!o->detach)
 		sfd = forward_begin(&old);

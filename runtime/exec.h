@@ -14,9 +14,9 @@
 struct exec_opts {
 	const char *id;
 	const char *process_file; /* --process, or NULL */
-	char **args;		  /* command and its arguments if no --process */
+	char **args;              /* command and its arguments if no --process */
 	size_t n_args;
-	bool tty;		/* --tty */
+	bool tty; /* --tty */
 	const char *console_socket;
 	bool detach;
 	const char *pid_file;
@@ -30,13 +30,13 @@ struct exec_opts {
 	size_t n_caps;
 	bool no_new_privs;
 	int preserve_fds;
-	const char *apparmor;	   /* --apparmor */
+	const char *apparmor;      /* --apparmor */
 	const char *process_label; /* --process-label */
 };
 
 /* Run the process; in the foreground forward signals and return its exit
  * status (128+N for a signal) in *ret_status. */
 int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int *ret_status,
-		   struct kerr *err);
+                   struct kerr *err);
 
 #endif

@@ -12,8 +12,8 @@
 /* Signals passed on to the container instead of acting on kura itself. */
 static void forward_set(sigset_t *set)
 {
-	static const int keep[] = {SIGCHLD, SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGFPE,
-				   SIGILL,  SIGTRAP, SIGSYS,  SIGURG,  SIGWINCH};
+	static const int keep[] = {SIGCHLD, SIGKILL, SIGSTOP, SIGSEGV, SIGBUS,  SIGFPE,
+	                           SIGILL,  SIGTRAP, SIGSYS,  SIGURG,  SIGWINCH};
 
 	sigfillset(set);
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
@@ -36,7 +36,7 @@ int forward_wait(int pidfd, int sfd, const sigset_t *old, int *ret_status)
 
 	for (;;) {
 		struct pollfd pfd[2] = {{.fd = pidfd, .events = POLLIN},
-					{.fd = sfd, .events = POLLIN}};
+		                        {.fd = sfd, .events = POLLIN}};
 		struct signalfd_siginfo si;
 
 		if (poll(pfd, sfd >= 0 ? 2 : 1, -1) < 0) {

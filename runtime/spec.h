@@ -36,7 +36,7 @@ struct oci_rlimit {
 };
 
 struct oci_namespace {
-	int type;	  /* CLONE_NEW* */
+	int type;         /* CLONE_NEW* */
 	const char *path; /* join this namespace instead of creating one; NULL: new */
 };
 
@@ -44,7 +44,7 @@ struct oci_hook {
 	const char *path;
 	const char **args; /* NULL-terminated, may be NULL */
 	const char **env;  /* NULL-terminated, may be NULL */
-	int timeout;	   /* seconds, 0 = none */
+	int timeout;       /* seconds, 0 = none */
 };
 
 enum oci_hook_kind {
@@ -117,12 +117,12 @@ struct oci_linux {
 	struct oci_time_offset boottime_offset;
 	struct fsroot_device *devices;
 	size_t n_devices;
-	const char *cgroups_path; /* NULL if unset */
+	const char *cgroups_path;      /* NULL if unset */
 	struct json_object *resources; /* linux.resources, validated by cgroups/ */
 	struct oci_kv *sysctl;
 	size_t n_sysctl;
-	const char **masked_paths; /* NULL-terminated */
-	const char **readonly_paths; /* NULL-terminated */
+	const char **masked_paths;        /* NULL-terminated */
+	const char **readonly_paths;      /* NULL-terminated */
 	unsigned long rootfs_propagation; /* MS_* | MS_REC, 0 = default (rslave) */
 	const char *mount_label;
 	struct json_object *seccomp; /* linux.seccomp, NULL if unset */
@@ -131,12 +131,12 @@ struct oci_linux {
 };
 
 struct oci_spec {
-	struct json_object *json; /* owns every borrowed string below */
+	struct json_object *json;         /* owns every borrowed string below */
 	struct json_object *process_json; /* from spec_parse_process(), or NULL */
 	const char *oci_version;
 	char *root_path; /* absolute: root.path resolved against the bundle */
 	bool root_readonly;
-	const char *hostname;	/* NULL if unset */
+	const char *hostname;   /* NULL if unset */
 	const char *domainname; /* NULL if unset */
 	bool has_process;
 	struct oci_process process;
@@ -153,13 +153,13 @@ struct oci_spec {
  * `name` prefixes error messages ("config.json").  On failure *ret is
  * untouched and err names the field. */
 int spec_parse(const char *json_text, size_t len, const char *bundle, const char *name,
-	       struct oci_spec **ret, struct kerr *err);
+               struct oci_spec **ret, struct kerr *err);
 
 /* Parse the JSON text of a process object (`exec --process FILE`) and
  * replace spec->process with it; the spec keeps the new tree alive.
  * Errors name the field: "process.json: args: ...". */
-int spec_parse_process(struct oci_spec *spec, const char *json_text, size_t len,
-		       const char *name, struct kerr *err);
+int spec_parse_process(struct oci_spec *spec, const char *json_text, size_t len, const char *name,
+                       struct kerr *err);
 
 /* Read BUNDLE/config.json and parse it. */
 int spec_load(const char *bundle, struct oci_spec **ret, struct kerr *err);
@@ -177,8 +177,8 @@ char *spec_default_json(bool rootless, uid_t uid, gid_t gid);
 /* Map names used by the spec to numbers; -1 if unknown. */
 int spec_capability_from_name(const char *name); /* "CAP_SYS_ADMIN" -> 21 */
 const char *spec_capability_name(int cap);
-int spec_rlimit_from_name(const char *name);		  /* "RLIMIT_NOFILE" -> 7 */
-int spec_namespace_from_name(const char *name);		  /* "pid" -> CLONE_NEWPID */
+int spec_rlimit_from_name(const char *name);     /* "RLIMIT_NOFILE" -> 7 */
+int spec_namespace_from_name(const char *name);  /* "pid" -> CLONE_NEWPID */
 const char *spec_namespace_name(int clone_flag); /* CLONE_NEWPID -> "pid" */
 
 #endif
