@@ -24,6 +24,7 @@
 #include "../common/util.h"
 #include "console.h"
 #include "forward.h"
+#include "lsm.h"
 #include "tty.h"
 #include "process.h"
 #include "spawn.h"
@@ -131,7 +132,7 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	if (!spec->has_process)
 		return kerr_setx(err, EINVAL,
 		                 "config.json: process: required to create a container");
-	if (sysctl_validate(spec, err) < 0)
+	if (sysctl_validate(spec, err) < 0 || lsm_validate(&spec->process, err) < 0)
 		return kerr_code(err);
 	out->console_peer = -1;
 	if (spec->process.terminal && !o->console_socket && !relay_tty)

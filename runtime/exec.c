@@ -23,6 +23,7 @@
 #include "../common/util.h"
 #include "console.h"
 #include "forward.h"
+#include "lsm.h"
 #include "process.h"
 #include "spec.h"
 #include "state.h"
@@ -194,6 +195,7 @@ static _Noreturn void exec_child_main(const struct exec_child *c)
 	struct kerr err = {0};
 	const char **env;
 	sigset_t none;
+	int lsm_proc = -1;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -219,6 +221,9 @@ static _Noreturn void exec_child_main(const struct exec_child *c)
 	}
 	env = process_build_env(proc, &home);
 	if (process_find_executable(proc->args[0], env, &exe, &err) < 0)
+		goto fail;
+	if (lsm_open_proc(proc, &lsm_proc, &err) < 0 ||
+	    lsm_set_exec_label(lsm_proc, proc, &err) < 0)
 		goto fail;
 	if (process_apply_identity(proc, true, &err) < 0)
 		goto fail;
@@ -291,6 +296,8 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int
 			goto out;
 	}
 	if ((r = apply_overrides(o, &spec->process, owned, err)) < 0)
+		goto out;
+	if ((r = lsm_validate(&spec->process, err)) < 0)
 		goto out;
 	if (spec->process.terminal && !o->console_socket) {
 		r = kerr_setx(err, EINVAL, "exec: --tty needs --console-socket");

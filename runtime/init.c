@@ -29,6 +29,7 @@
 #include "../common/util.h"
 #include "../fs/fsroot.h"
 #include "console.h"
+#include "lsm.h"
 #include "process.h"
 #include "sync.h"
 #include "sysctl.h"
@@ -89,7 +90,7 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 	_cleanup_free_ char *exe = NULL, *home = NULL;
 	const char **env;
 	sigset_t none;
-	int fifo;
+	int fifo, lsm_proc = -1;
 
 	/* `run` blocks the signals it forwards; the container starts clean. */
 	sigemptyset(&none);
@@ -121,6 +122,8 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 		init_fail(sync_fd, &err);
 	}
 
+	if (lsm_open_proc(proc, &lsm_proc, &err) < 0)
+		init_fail(sync_fd, &err);
 	fsroot_config_from_spec(cfg, userns_new, &fc);
 	ns = spec_namespace(spec, CLONE_NEWNS);
 	if (ns && !ns->path) {
@@ -144,6 +147,8 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 	}
 	env = process_build_env(proc, &home);
 	if (process_find_executable(proc->args[0], env, &exe, &err) < 0)
+		init_fail(sync_fd, &err);
+	if (lsm_set_exec_label(lsm_proc, proc, &err) < 0)
 		init_fail(sync_fd, &err);
 	if (process_apply_identity(proc, setgroups_allowed(userns_new), &err) < 0)
 		init_fail(sync_fd, &err);
