@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../runtime/sealed_exe.h"
 #include "cmd.h"
 
 #ifndef KURA_VERSION
@@ -17,18 +18,21 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *help;
+	bool enters_container; /* runs code inside a container: sealed copy first */
 } verbs[] = {
-    {"create", cmd_create, "create a container"},
-    {"start", cmd_start, "execute the user process of a created container"},
-    {"run", cmd_run, "create and start a container"},
-    {"state", cmd_state, "output the state of a container"},
-    {"list", cmd_list, "list containers"},
-    {"kill", cmd_kill, "send a signal to the container's init process"},
-    {"delete", cmd_delete, "delete a container and what it holds"},
-    {"spec", cmd_spec, "create a new specification file"},
-    {"features", cmd_features, "show the enabled features"},
-    {"checkpoint", cmd_checkpoint, "not supported"},
-    {"restore", cmd_restore, "not supported"},
+    {"create", cmd_create, "create a container", true},
+    {"start", cmd_start, "execute the user process of a created container", false},
+    {"run", cmd_run, "create and start a container", true},
+    {"exec", cmd_exec, "execute a new process inside a container", true},
+    {"state", cmd_state, "output the state of a container", false},
+    {"list", cmd_list, "list containers", false},
+    {"ps", cmd_ps, "list the processes of a container", false},
+    {"kill", cmd_kill, "send a signal to the container's init process", false},
+    {"delete", cmd_delete, "delete a container and what it holds", false},
+    {"spec", cmd_spec, "create a new specification file", false},
+    {"features", cmd_features, "show the enabled features", false},
+    {"checkpoint", cmd_checkpoint, "not supported", false},
+    {"restore", cmd_restore, "not supported", false},
 };
 
 static void usage(FILE *f)
@@ -67,6 +71,7 @@ int main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *log_format = "text";
+	struct kerr err = {0};
 	int c;
 
 	opterr = 0;
@@ -113,6 +118,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		if (strcmp(argv[optind], verbs[i].name) == 0) {
+			if (verbs[i].enters_container && sealed_exe_ensure(argv, environ, &err) < 0)
+				return log_kerr(&err);
 			log_debug("%s", argv[optind]);
 			return verbs[i].fn(argc - optind, argv + optind);
 		}
