@@ -215,10 +215,8 @@ static _Noreturn void exec_child_main(const struct exec_child *c)
 		if (console_setup_in_init(c->console_fd, proc, false, &err) < 0)
 			goto fail;
 	}
-	if (chdir(proc->cwd) < 0) {
-		kerr_set(&err, errno, "process.cwd: chdir `%s`", proc->cwd);
+	if (process_enter_cwd(proc->cwd, &err) < 0)
 		goto fail;
-	}
 	env = process_build_env(proc, &home);
 	if (process_find_executable(proc->args[0], env, &exe, &err) < 0)
 		goto fail;

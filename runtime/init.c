@@ -141,10 +141,8 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 	if (ns && !ns->path && fsroot_finish(&fc, &err) < 0)
 		init_fail(sync_fd, &err);
 
-	if (chdir(proc->cwd) < 0) {
-		kerr_set(&err, errno, "process.cwd: chdir `%s`", proc->cwd);
+	if (process_enter_cwd(proc->cwd, &err) < 0)
 		init_fail(sync_fd, &err);
-	}
 	env = process_build_env(proc, &home);
 	if (process_find_executable(proc->args[0], env, &exe, &err) < 0)
 		init_fail(sync_fd, &err);

@@ -127,6 +127,18 @@ int process_apply_identity(const struct oci_process *p, bool setgroups_allowed, 
 	return 0;
 }
 
+int process_enter_cwd(const char *cwd, struct kerr *err)
+{
+	char buf[4096];
+
+	if (chdir(cwd) < 0)
+		return kerr_set(err, errno, "process.cwd: chdir `%s`", cwd);
+	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+		return kerr_setx(err, EPERM, "process.cwd: `%s` is outside the container's root",
+				 cwd);
+	return 0;
+}
+
 int process_set_no_new_privs(const struct oci_process *p, struct kerr *err)
 {
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

@@ -23,6 +23,11 @@ int process_set_limits(pid_t pid, const struct oci_process *p, struct kerr *err)
  * setgroups file says "deny". */
 int process_apply_identity(const struct oci_process *p, bool setgroups_allowed, struct kerr *err);
 
+/* chdir(cwd) and make sure we did not leave the root: a cwd such as
+ * /proc/self/fd/N naming an fd the runtime still holds would land on the
+ * host (CVE-2024-21626); getcwd() then reports "(unreachable)". */
+int process_enter_cwd(const char *cwd, struct kerr *err);
+
 /* Turn on no_new_privs if the config asks for it. */
 int process_set_no_new_privs(const struct oci_process *p, struct kerr *err);
 
