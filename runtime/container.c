@@ -180,6 +180,7 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	    .console_socket_fd = console_fd,
 	    .preserve_fds = o->preserve_fds,
 	    .no_pivot = o->no_pivot,
+	    .lock_fd = dirfd,
 	};
 	if (spawn_init(&cfg, &child, err) < 0)
 		goto fail;

@@ -192,6 +192,8 @@ int spawn_init(const struct spawn_config *cfg, struct spawn_result *ret, struct 
 		return kerr_set(err, errno, "clone the container init");
 	if (pid == 0) {
 		close(parent_fd);
+		if (cfg->lock_fd >= 0)
+			close(cfg->lock_fd);
 		if (slow)
 			intermediate_main(cfg, child_fd);
 		init_main(cfg, child_fd, (flags & CLONE_NEWUSER) != 0);

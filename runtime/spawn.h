@@ -23,6 +23,8 @@ struct spawn_config {
 	int console_socket_fd; /* connected --console-socket, or -1 */
 	int preserve_fds;      /* fds 3 .. 3+n-1 reach the container */
 	bool no_pivot;
+	int lock_fd; /* the runtime's flock on the state dir: the child must
+		      * close its copy, or it would hold the lock until exec */
 };
 
 struct spawn_result {
