@@ -1,0 +1,11 @@
+#!/bin/bash
+# Install what kura needs from Debian 12 and build it into build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q build-essential cmake pkg-config \
+		libjson-c-dev libseccomp-dev libcmocka-dev libcap-dev busybox-static jq \
+		procps >/dev/null
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
