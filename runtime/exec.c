@@ -368,8 +368,9 @@ out_mask:
 		close(sfd);
 	}
 out:
-	for (size_t i = 0; i < ARRAY_SIZE(owned); i++)
-		free(owned[i]);
+	/* spec_free() frees the arrays now in spec->process (ours, in owned);
+	 * the ones they replaced are left to process exit. */
+	(void)owned;
 	container_state_free(&st);
 	return r;
 }
