@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,9 +248,9 @@ int proc_start_time(pid_t pid, uint64_t *ret, struct kerr *err)
 	p = strrchr(buf, ')');
 	if (!p)
 		return kerr_set(err, EINVAL, "parse `%s`", path);
+	/* p + 1 is the space before field 3; the start time is field 22. */
 	p++;
-	/* After ")" come fields 3.. ; the start time is field 22. */
-	for (int field = 2; field < 22; field++) {
+	for (int field = 3; field < 22; field++) {
 		p = strchr(p + 1, ' ');
 		if (!p)
 			return kerr_set(err, EINVAL, "parse `%s`", path);
@@ -268,4 +269,19 @@ void rfc3339_now(char *buf, size_t len)
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
+}
+
+int signals_reset(void)
+{
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction old;
+
+		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			sigaction(sig, &dfl, NULL);
+	}
+	sigemptyset(&none);
+	return sigprocmask(SIG_SETMASK, &none, NULL);
 }

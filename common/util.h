@@ -52,6 +52,12 @@ size_t strv_len(char *const *v);
  * process that reuses its pid. */
 int proc_start_time(pid_t pid, uint64_t *ret, struct kerr *err);
 
+/* Give the calling process the signal state a fresh program expects: no
+ * signal blocked, none ignored (a shell started in the background
+ * ignores SIGINT and SIGQUIT, and `run` blocks what it forwards; caught
+ * signals are reset by execve itself).  Async-signal-safe. */
+int signals_reset(void);
+
 /* Current time as RFC 3339 with nanoseconds in UTC, e.g.
  * "2026-11-22T15:40:53.123456789Z". */
 void rfc3339_now(char *buf, size_t len);

@@ -28,7 +28,7 @@ struct fsroot_target {
 	int fd;
 	int parent_fd;
 	char *name;
-	char *path; /* the path resolved, for messages: "/dev/pts" */
+	char *path; /* the path as asked for (cleaned), for messages: "/dev/pts" */
 };
 
 #define FSROOT_TARGET_INIT                                                                         \

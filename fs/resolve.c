@@ -129,20 +129,24 @@ static int create_entry(int parent_fd, const char *name, enum fsroot_kind kind)
 	return 0;
 }
 
-/* Resolve a symlink held by fd (O_PATH|O_NOFOLLOW) the way the kernel
- * would, but from rootfd: an absolute target restarts at the root. */
-static char *symlink_next(int fd, const char *parent)
+/* Resolve a symlink held by fd (O_PATH|O_NOFOLLOW) in directory pfd the
+ * way the kernel would, but from rootfd: an absolute target restarts at
+ * the root, a relative one at the directory's real path (not the path
+ * asked for, which may have passed through symlinks: "../x" must be
+ * relative to where the link really is). */
+static char *symlink_next(int rootfd, int pfd, int fd, const char *parent)
 {
+	_cleanup_free_ char *dir = NULL, *joined = NULL;
 	char buf[PATH_MAX];
 	ssize_t n = readlinkat(fd, "", buf, sizeof(buf) - 1);
-	_cleanup_free_ char *joined = NULL;
 
 	if (n < 0)
 		return NULL;
 	buf[n] = '\0';
 	if (buf[0] == '/')
 		return fsroot_path_clean(buf);
-	joined = xasprintf("%s/%s", parent, buf);
+	dir = fsroot_fd_path_in_root(rootfd, pfd);
+	joined = xasprintf("%s/%s", dir ? dir : parent, buf);
 	return fsroot_path_clean(joined);
 }
 
@@ -180,7 +184,7 @@ static int open_entry(int rootfd, const char *clean, enum fsroot_kind kind, unsi
 
 		if (++*links > MAX_SYMLINKS)
 			return kerr_set(err, ELOOP, "resolve `/%s`", clean);
-		next = symlink_next(fd, parent);
+		next = symlink_next(rootfd, pfd, fd, parent);
 		if (!next)
 			return kerr_set(err, errno, "readlink `/%s`", clean);
 		return open_entry(rootfd, next, kind, links, ret, err);

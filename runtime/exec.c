@@ -134,7 +134,7 @@ static int apply_overrides(const struct exec_opts *o, struct oci_process *proc, 
 	if (o->user) {
 		_cleanup_free_ char *copy = xstrdup(o->user);
 		char *colon = strchr(copy, ':');
-		uint32_t id;
+		uint32_t id = 0;
 
 		if (colon)
 			*colon = '\0';
@@ -151,7 +151,7 @@ static int apply_overrides(const struct exec_opts *o, struct oci_process *proc, 
 		gid_t *gids = xcalloc(o->n_additional_gids, sizeof(gid_t));
 		owned[2] = gids;
 		for (size_t i = 0; i < o->n_additional_gids; i++) {
-			uint32_t id;
+			uint32_t id = 0;
 			if (parse_id(o->additional_gids[i], "--additional-gids", &id, err) < 0)
 				return kerr_code(err);
 			gids[i] = id;
@@ -194,11 +194,9 @@ static _Noreturn void exec_child_main(const struct exec_child *c)
 	_cleanup_free_ char *exe = NULL, *home = NULL;
 	struct kerr err = {0};
 	const char **env;
-	sigset_t none;
 	int lsm_proc = -1;
 
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	signals_reset();
 	if (c->join_flags && setns(c->pidfd, c->join_flags) < 0) {
 		kerr_set(&err, errno, "join the container's namespaces");
 		goto fail;

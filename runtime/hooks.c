@@ -168,20 +168,12 @@ static long long now_ns(void)
 static _Noreturn void hook_child(const char *path, char *const argv[], char *const envp[],
                                  int in_fd, int out_fd, int err_fd, int report_fd)
 {
-	struct sigaction dfl = {.sa_handler = SIG_DFL};
-	sigset_t none;
 	int e;
 
 	/* A hook must not inherit `run`'s blocked signals or an ignored
-	 * SIGPIPE; caught signals are reset by execve itself.  (posix_spawn
-	 * would leave glibc's internal signals 32 and 33 ignored.) */
-	for (int sig = 1; sig < NSIG; sig++) {
-		struct sigaction old;
-		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-			sigaction(sig, &dfl, NULL);
-	}
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+	 * SIGPIPE.  (posix_spawn would leave glibc's internal signals 32 and
+	 * 33 ignored.) */
+	if (signals_reset() < 0)
 		goto fail;
 	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 		goto fail;

@@ -89,12 +89,11 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 	struct sync_msg msg;
 	_cleanup_free_ char *exe = NULL, *home = NULL;
 	const char **env;
-	sigset_t none;
 	int fifo, lsm_proc = -1;
 
-	/* `run` blocks the signals it forwards; the container starts clean. */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* `run` blocks the signals it forwards, and a runtime started in the
+	 * background ignores SIGINT: the container starts clean. */
+	signals_reset();
 	if (sync_expect(sync_fd, SYNC_GO, &msg, &err) < 0)
 		_exit(1);
 

@@ -61,19 +61,25 @@ static int fail(const struct parser *p, const char *field, const char *fmt, ...)
 	return kerr_setx(p->err, EINVAL, "%s: %s", p->name, msg);
 }
 
+/* A field path cut short ends in "...", so a message never names a
+ * wrong field without saying so. */
+static const char *field_mark_cut(char *buf, int n)
+{
+	if (n >= FIELD_MAX)
+		memcpy(buf + FIELD_MAX - 4, "...", 4);
+	return buf;
+}
+
 static const char *field_key(char *buf, const char *base, const char *key)
 {
 	if (*base)
-		snprintf(buf, FIELD_MAX, "%s.%s", base, key);
-	else
-		snprintf(buf, FIELD_MAX, "%s", key);
-	return buf;
+		return field_mark_cut(buf, snprintf(buf, FIELD_MAX, "%s.%s", base, key));
+	return field_mark_cut(buf, snprintf(buf, FIELD_MAX, "%s", key));
 }
 
 static const char *field_index(char *buf, const char *base, size_t i)
 {
-	snprintf(buf, FIELD_MAX, "%s[%zu]", base, i);
-	return buf;
+	return field_mark_cut(buf, snprintf(buf, FIELD_MAX, "%s[%zu]", base, i));
 }
 
 /* A string from the config as a double-quoted C-style literal for a
@@ -303,6 +309,8 @@ static int get_string_array(const struct parser *p, json_object *obj, const char
 static int array_member(const struct parser *p, json_object *obj, const char *base, const char *key,
                         json_object **ret, size_t *ret_n)
 {
+	*ret = NULL;
+	*ret_n = 0;
 	if (member(p, obj, base, key, json_type_array, false, ret) < 0)
 		return kerr_code(p->err);
 	*ret_n = *ret ? json_object_array_length(*ret) : 0;

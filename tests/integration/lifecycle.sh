@@ -115,6 +115,7 @@ t_died_reads_stopped()
 	k start c1 || fail start
 	local pid
 	pid=$(k state c1 | jq -r .pid)
+	assert_match "$pid" '^[1-9][0-9]*$' "pid of a running container" || return
 	kill -KILL "$pid"
 	wait_status c1 stopped
 	kr delete c1

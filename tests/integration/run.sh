@@ -32,7 +32,7 @@ t_killed_by_signal()
 	k_bg "$TEST_TMP/out" run --bundle "$B" r1
 	wait_status r1 running
 	k kill r1 KILL || fail "kill"
-	wait "$KPID"
+	wait_kpid
 	assert_eq "$?" 137 "exit code of run when the container gets SIGKILL"
 }
 
@@ -54,7 +54,7 @@ _forward()
 	k_bg "$TEST_TMP/out" run --bundle "$B" r1
 	wait_file "$CTL/ready"
 	kill -"$sig" "$KPID"
-	wait "$KPID"
+	wait_kpid
 	assert_eq "$?" "$code" "exit code of run after $sig"
 	assert_eq "$(cat "$CTL/got")" "got $sig" "the container's trap ran"
 }

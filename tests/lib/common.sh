@@ -124,6 +124,25 @@ k_bg()
 	KPID=$!
 }
 
+# Wait for the k_bg process and return its exit status; after
+# $KURA_CMD_TIMEOUT seconds it is killed and the test fails.
+wait_kpid()
+{
+	local i rc
+	for ((i = 0; i < KURA_CMD_TIMEOUT * 100; i++)); do
+		kill -0 "$KPID" 2>/dev/null || break
+		_nap 0.01
+	done
+	if kill -0 "$KPID" 2>/dev/null; then
+		kill -KILL "$KPID"
+		wait "$KPID"
+		fail "kura $KPID still running after ${KURA_CMD_TIMEOUT}s"
+	fi
+	wait "$KPID"
+	rc=$?
+	return $rc
+}
+
 fail()
 {
 	echo "FAIL: $*" >&2
@@ -245,7 +264,7 @@ edit()
 add_ctl()
 {
 	CTL=$B.ctl
-	mkdir -p "$CTL" && chmod 0777 "$CTL" || fail "mkdir $CTL"
+	rm -rf "$CTL" && mkdir "$CTL" && chmod 0777 "$CTL" || fail "mkdir $CTL"
 	edit '.mounts += [{"destination": "/ctl", "type": "bind", "source": $s,
 		"options": ["rbind", "rw"]}]' --arg s "$CTL"
 }

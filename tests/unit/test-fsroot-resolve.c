@@ -167,6 +167,25 @@ static void test_target_dangling_relative_file(void **state)
 	assert_true(S_ISREG(st.st_mode));
 }
 
+/* "../x" in a directory reached through a symlink is relative to where
+ * the directory really is: /var/run -> /run, /run/link -> ../x is /x. */
+static void test_target_relative_after_symlinked_dir(void **state)
+{
+	struct root *r = *state;
+	_cleanup_target_ struct fsroot_target t = FSROOT_TARGET_INIT;
+	struct kerr err = {0};
+	char path[PATH_MAX];
+
+	in_root(r, "run", path, sizeof(path));
+	assert_int_equal(mkdir(path, 0755), 0);
+	in_root(r, "var", path, sizeof(path));
+	assert_int_equal(mkdir(path, 0755), 0);
+	plant_symlink(r, "/run", "var/run");
+	plant_symlink(r, "../x", "run/link");
+	assert_int_equal(fsroot_target_open(r->rootfd, "/var/run/link", FSROOT_DIR, &t, &err), 0);
+	assert_in_root(r, t.fd, "/x");
+}
+
 static void test_target_errors(void **state)
 {
 	struct root *r = *state;
@@ -383,6 +402,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_target_dangling_absolute, root_setup,
 	                                    root_teardown),
 	    cmocka_unit_test_setup_teardown(test_target_dangling_relative_file, root_setup,
+	                                    root_teardown),
+	    cmocka_unit_test_setup_teardown(test_target_relative_after_symlinked_dir, root_setup,
 	                                    root_teardown),
 	    cmocka_unit_test_setup_teardown(test_target_errors, root_setup, root_teardown),
 	    cmocka_unit_test_setup_teardown(test_mkdir_in_root, root_setup, root_teardown),

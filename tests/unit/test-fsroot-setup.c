@@ -45,6 +45,7 @@ struct scenario {
 	struct fsroot_device devices[4];
 	struct fsroot_config cfg;
 	enum swap swap;
+	bool pure_v2; /* cgroup2 over /sys/fs/cgroup in the child's namespace */
 	char evil_dir[PATH_MAX + 16];
 };
 
@@ -147,8 +148,14 @@ static int container_body(FILE *out, void *arg)
 	struct scenario *s = arg;
 	struct kerr err = {0};
 	struct statvfs sv;
-	int fd;
+	int fd, fds_before = fs_count_entries("/proc/self/fd");
 
+	/* A pure cgroup v2 host, as far as this mount namespace can tell. */
+	if (s->pure_v2 && (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	                   mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL) < 0)) {
+		fprintf(out, "setup_error cgroup2: %s\n", strerror(errno));
+		return 2;
+	}
 	if (fsroot_setup(&s->cfg, &err) < 0) {
 		fprintf(out, "setup_error %s\n", err.msg);
 		return 2;
@@ -159,6 +166,8 @@ static int container_body(FILE *out, void *arg)
 		fs_report_mounts(out);
 		return 3;
 	}
+	/* fs/ closes every fd it opened (the opendir fd counts in both). */
+	fprintf(out, "fds_leaked %d\n", fs_count_entries("/proc/self/fd") - fds_before);
 	fs_report_mounts(out);
 	fprintf(out, "pid %d\n", getpid());
 	fs_report_first_line(out, "marker", "/etc/marker");
@@ -183,6 +192,9 @@ static int container_body(FILE *out, void *arg)
 	fprintf(out, "sys_ro %d\n", statvfs("/sys", &sv) == 0 && (sv.f_flag & ST_RDONLY));
 	fs_report_first_line(out, "cgroup_procs", "/sys/fs/cgroup/memory/cgroup.procs");
 	fs_report_exec(out, "test -c /dev/null && test -L /dev/ptmx && echo busybox_ok");
+	if (s->pure_v2)
+		fs_report_exec(out,
+		               "grep -qx 1 /sys/fs/cgroup/cgroup.procs && echo cgroup2_has_init");
 	return 0;
 }
 
@@ -225,6 +237,7 @@ static void test_runc_default_spec(void **state)
 		assert_int_equal(rc, 0);
 	}
 	fs_assert_obs(out, "pid", "1");
+	fs_assert_obs(out, "fds_leaked", "0");
 	fs_assert_obs(out, "marker", "container");
 	fs_assert_mount(out, "/", NULL, "ro");
 	fs_assert_mount(out, "/proc", "proc", NULL);
@@ -290,6 +303,67 @@ static void test_cgroup_namespace(void **state)
 	free(out);
 }
 
+/* On a pure cgroup v2 host the "cgroup" mount is cgroup2. */
+static void test_cgroup_pure_v2(void **state)
+{
+	struct scenario *s = *state;
+	char *out = NULL;
+	int rc;
+
+	add_runc_default_mounts(s);
+	s->pure_v2 = true;
+	rc = fs_in_container(NS_FLAGS | CLONE_NEWCGROUP, NULL, container_body, s, &out);
+	if (rc != 0) {
+		fprintf(stderr, "--- output ---\n%s", out ? out : "");
+		assert_int_equal(rc, 0);
+	}
+	fs_assert_mount(out, "/sys/fs/cgroup", "cgroup2", "ro");
+	assert_null(fs_obs_mount(out, "/sys/fs/cgroup/memory"));
+	assert_non_null(fs_obs(out, "cgroup2_has_init"));
+	free(out);
+}
+
+/* A read-only /dev: writable while the nodes are made, read-only after. */
+static void test_dev_readonly(void **state)
+{
+	struct scenario *s = *state;
+	char *out = NULL;
+	int rc;
+
+	add_mount(s, "/proc", "proc", "proc", NULL);
+	add_mount(s, "/dev", "tmpfs", "tmpfs", OPTS("nosuid", "ro", "mode=755"));
+	rc = fs_in_container(NS_FLAGS, NULL, container_body, s, &out);
+	if (rc != 0) {
+		fprintf(stderr, "--- output ---\n%s", out ? out : "");
+		assert_int_equal(rc, 0);
+	}
+	fs_assert_mount(out, "/dev", "tmpfs", "ro");
+	fs_assert_obs(out, "devnull", "c 1:3 666 0 0");
+	fs_assert_obs(out, "ptmx", "pts/ptmx");
+	free(out);
+}
+
+/* /dev bind-mounted from the host: its nodes are used as they are. */
+static void test_dev_bind(void **state)
+{
+	struct scenario *s = *state;
+	char *out = NULL;
+	int rc;
+
+	add_mount(s, "/proc", "proc", "proc", NULL);
+	add_mount(s, "/dev", "bind", "/dev", OPTS("rbind", "nosuid"));
+	rc = fs_in_container(NS_FLAGS, NULL, container_body, s, &out);
+	if (rc != 0) {
+		fprintf(stderr, "--- output ---\n%s", out ? out : "");
+		assert_int_equal(rc, 0);
+	}
+	fs_assert_mount(out, "/dev", "devtmpfs", "nosuid");
+	/* No pts/ptmx symlink: the host's own ptmx node. */
+	fs_assert_obs(out, "ptmx", "");
+	fs_assert_obs(out, "devnull", "c 1:3 666 0 0");
+	free(out);
+}
+
 static void check_swapped_dev_null(void **state, enum swap swap)
 {
 	struct scenario *s = *state;
@@ -334,6 +408,7 @@ static void test_no_pivot(void **state)
 		fail_msg("container exit %d", rc);
 	}
 	fs_assert_obs(out, "marker", "container");
+	fs_assert_obs(out, "fds_leaked", "0");
 	fs_assert_obs(out, "devnull", "c 1:3 666 0 0");
 	fs_assert_obs(out, "root_write_errno", "30");
 	fs_assert_mount(out, "/dev", "tmpfs", "nosuid");
@@ -435,6 +510,9 @@ int main(void)
 	                                    scenario_teardown),
 	    cmocka_unit_test_setup_teardown(test_cgroup_namespace, scenario_setup,
 	                                    scenario_teardown),
+	    cmocka_unit_test_setup_teardown(test_cgroup_pure_v2, scenario_setup, scenario_teardown),
+	    cmocka_unit_test_setup_teardown(test_dev_readonly, scenario_setup, scenario_teardown),
+	    cmocka_unit_test_setup_teardown(test_dev_bind, scenario_setup, scenario_teardown),
 	    cmocka_unit_test_setup_teardown(test_masked_dev_null_symlink, scenario_setup,
 	                                    scenario_teardown),
 	    cmocka_unit_test_setup_teardown(test_masked_dev_null_file, scenario_setup,
