@@ -272,6 +272,30 @@ int state_read(int dirfd, const char *id, struct container_state *st, struct ker
 	return 0;
 }
 
+int state_save_cgroup(int dirfd, struct json_object *cgroup, struct kerr *err)
+{
+	const char *text = json_object_to_json_string_ext(cgroup, JSON_C_TO_STRING_PLAIN);
+
+	return write_file_atomic_at(dirfd, "cgroup.json", text, strlen(text), 0600, err);
+}
+
+int state_load_cgroup(int dirfd, struct json_object **ret, struct kerr *err)
+{
+	_cleanup_free_ char *text = NULL;
+	struct json_object *o;
+
+	*ret = NULL;
+	if (read_file_at(dirfd, "cgroup.json", &text, NULL, err) < 0)
+		return err->errnum == ENOENT ? 0 : kerr_code(err);
+	o = json_tokener_parse(text);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return kerr_setx(err, EINVAL, "cgroup.json is corrupt");
+	}
+	*ret = o;
+	return 0;
+}
+
 static bool proc_is_zombie(pid_t pid)
 {
 	char path[64], buf[512];

@@ -64,6 +64,13 @@ int state_dir_remove(int rootfd, const char *id, struct kerr *err);
 int state_write(int dirfd, const struct container_state *st, struct kerr *err);
 int state_read(int dirfd, const char *id, struct container_state *st, struct kerr *err);
 
+/* The container's cgroup (cgroup_to_json()) in ROOT/ID/cgroup.json,
+ * written as soon as the cgroup exists, so that a create killed at any
+ * later point still tells delete what to remove.  load sets *ret to
+ * NULL when there is none. */
+int state_save_cgroup(int dirfd, struct json_object *cgroup, struct kerr *err);
+int state_load_cgroup(int dirfd, struct json_object **ret, struct kerr *err);
+
 /* Open a pidfd for st->pid if the process is still the one we started
  * (same start time, not a zombie); -ESRCH if it is gone. */
 int state_pidfd(const struct container_state *st, int *ret_pidfd);

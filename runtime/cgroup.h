@@ -1,0 +1,52 @@
+/* The container's cgroup as the lifecycle sees it: linux.resources
+ * validated from the spec, the cgroup made and recorded in the state
+ * directory, found again and removed by later commands; and the verbs
+ * that act on it alone (pause, resume, update, events). */
+#ifndef KURA_RUNTIME_CGROUP_H
+#define KURA_RUNTIME_CGROUP_H
+
+#include <stdbool.h>
+
+#include "../cgroups/cgroups.h"
+#include "../common/err.h"
+#include "container.h"
+#include "spec.h"
+
+/* linux.resources of spec, validated ("config.json: linux.resources.
+ * memory.limit: ..."), with the device rules every container gets and
+ * one rwm rule per linux.devices entry. */
+int container_resources_from_spec(const struct oci_spec *spec, struct cgroup_resources *r,
+                                  struct kerr *err);
+
+/* Create the cgroup for spec in the state directory dirfd's name and
+ * record it there (cgroup.json) before anything else can fail. */
+int container_cgroup_create(int dirfd, const struct oci_spec *spec, const char *id,
+                            const struct cgroup_resources *r, struct cgroup **ret,
+                            struct kerr *err);
+
+/* The recorded cgroup, or *ret NULL when there is none. */
+int container_cgroup_load(int dirfd, struct cgroup **ret, struct kerr *err);
+
+/* Remove the recorded cgroup (killing what is left in it). */
+int container_cgroup_destroy(int dirfd, struct kerr *err);
+
+/* Is the container paused (its cgroup frozen)? */
+bool container_cgroup_frozen(int dirfd);
+
+int container_pause(const struct runtime_ctx *ctx, const char *id, struct kerr *err);
+int container_resume(const struct runtime_ctx *ctx, const char *id, struct kerr *err);
+
+/* Apply r on top of the container's limits (`update`). */
+int container_update(const struct runtime_ctx *ctx, const char *id,
+                     const struct cgroup_resources *r, struct kerr *err);
+
+/* runc's stats event: {"type": "stats", "id": ..., "data": {...}}.
+ * Caller puts. */
+int container_stats(const struct runtime_ctx *ctx, const char *id, struct json_object **ret,
+                    struct kerr *err);
+
+/* OOM kills so far (for `events`' "oom" events). */
+int container_oom_kills(const struct runtime_ctx *ctx, const char *id, uint64_t *ret,
+                        struct kerr *err);
+
+#endif
