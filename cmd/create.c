@@ -104,7 +104,7 @@ static int create_or_run(int argc, char **argv, bool is_run)
 	                                "[--console-socket SOCKET] [--preserve-fds N] CONTAINER_ID";
 	const char *usage = is_run ? usage_run : usage_create;
 	struct create_args a = {.is_run = is_run};
-	struct kerr err = {0};
+	struct kerr err = {0}, warn = {0};
 	int first, status = 0;
 
 	first = verb_parse(argc, argv, create_opts, usage, create_handler, &a);
@@ -114,8 +114,15 @@ static int create_or_run(int argc, char **argv, bool is_run)
 	a.o.preserve_fds += listen_fds();
 	if (!is_run)
 		return container_create(&g_opts.ctx, &a.o, &err) < 0 ? log_kerr(&err) : 0;
-	if (container_run(&g_opts.ctx, &a.o, a.detach, &status, &err) < 0)
+	/* Failed poststart and poststop hooks are only logged (runtime-spec). */
+	g_opts.ctx.warn = &warn;
+	if (container_run(&g_opts.ctx, &a.o, a.detach, &status, &err) < 0) {
+		if (warn.msg[0])
+			log_error("warning: %s", warn.msg);
 		return log_kerr(&err);
+	}
+	if (warn.msg[0])
+		log_error("warning: %s", warn.msg);
 	return status;
 }
 

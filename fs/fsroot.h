@@ -88,4 +88,82 @@ int fsroot_finish(const struct fsroot_config *cfg, struct kerr *err);
  * (openat2 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS). */
 int fsroot_open_in_root(int rootfd, const char *path, int flags, mode_t mode, struct kerr *err);
 
+/* ---- tenant roots (rootkind.c, overlay.c, loop.c, sparse.c) ----
+ *
+ * A root that kura builds instead of taking root.path as it is: an overlay
+ * over shared read-only lower directories, a filesystem image on a loop
+ * device, or a sparse root that inherits host directories read-only.
+ * fsroot_root_mount() runs in the init's new mount namespace before
+ * fsroot_setup() and mounts the root onto root.path there, so every mount
+ * and the autoclear loop device go away with the namespace.  Only the
+ * overlay's upper and work directories live on (under the state dir, or
+ * in a kept directory). */
+
+enum fsroot_root_type {
+	FSROOT_ROOT_DIR,     /* root.path as it is */
+	FSROOT_ROOT_OVERLAY, /* lower dirs + private upper/work */
+	FSROOT_ROOT_LOOP,    /* ext4, squashfs or erofs image on a loop device */
+	FSROOT_ROOT_SPARSE,  /* host dirs bound read-only, the rest a private tmpfs */
+};
+
+struct fsroot_root {
+	enum fsroot_root_type type;
+	const char *target; /* root.path: absolute, an existing directory, the mount point */
+	uint64_t size;      /* bytes; caps the writable layer (tmpfs size=); 0 = no cap */
+	/* overlay */
+	const char *const *lower; /* NULL-terminated, topmost first, absolute dirs */
+	const char *upper_dir;    /* holds upper/ and work/ (created if missing; its
+	                             parent must exist); with size, unused: upper/work
+	                             are on a private tmpfs.  fsroot_root_check()
+	                             accepts NULL (the caller fills it in later) */
+	bool volatile_upper;      /* overlay "volatile": no syncs */
+	/* loop */
+	const char *image;  /* absolute path of the image file */
+	const char *fstype; /* "ext4", "squashfs" or "erofs"; NULL: detected */
+	bool readonly;      /* attach and mount read-only (forced for squashfs, erofs) */
+	/* sparse */
+	const char *const *inherit; /* NULL-terminated absolute host dirs; NULL: defaults */
+	const char *hostname;       /* for /etc/hostname and /etc/hosts; NULL: "localhost" */
+};
+
+/* "overlay" -> FSROOT_ROOT_OVERLAY...; -1 if unknown.  And back. */
+int fsroot_root_type_from_name(const char *name);
+const char *fsroot_root_type_name(enum fsroot_root_type type);
+
+/* The host directories a sparse root inherits by default (NULL-terminated):
+ * /usr /lib /lib64 /bin /sbin, those that exist. */
+extern const char *const fsroot_sparse_default_inherit[];
+
+/* The filesystem of an image from its superblock: "ext4" (ext2/3/4),
+ * "squashfs" or "erofs".  EINVAL (with a message naming the image) when it
+ * is none of these. */
+int fsroot_image_detect(const char *image, const char **ret_fstype, struct kerr *err);
+
+/* Whether a filesystem type can only be mounted read-only. */
+bool fsroot_fstype_readonly(const char *fstype);
+
+/* Check what the root needs from the host before anything is created:
+ * root.path and the directories exist, the image is a filesystem of the
+ * given type and is not attached read-write (nor attached at all when it
+ * is to be attached read-write).  On failure *ret_field names the field
+ * at fault ("lower", "upper", "image", "fstype", "inherit", "size" or
+ * "path"), the message names the path, and the caller adds its own name
+ * for the field (an annotation, a tenant JSON key).  For a loop root,
+ * fills in root->fstype when it was NULL (a static string) and sets
+ * root->readonly for a read-only filesystem. */
+int fsroot_root_check(struct fsroot_root *root, const char **ret_field, struct kerr *err);
+
+/* In the container's mount namespace, before fsroot_setup(): make `/` a
+ * slave (so nothing reaches the host), then mount the root onto
+ * root->target.  A no-op for FSROOT_ROOT_DIR. */
+int fsroot_root_mount(const struct fsroot_root *root, struct kerr *err);
+
+/* Attach image to a free loop device (LOOP_CTL_GET_FREE + LOOP_CONFIGURE,
+ * autoclear, read-only if asked, direct I/O when the backing file takes
+ * it).  Refuses an image that is attached read-write, or any attached
+ * image when asked read-write.  Returns an fd of the loop device (the
+ * device detaches when the last fd and mount are gone) and its number. */
+int fsroot_loop_attach(const char *image, bool readonly, int *ret_fd, int *ret_index,
+                       struct kerr *err);
+
 #endif

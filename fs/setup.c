@@ -32,7 +32,7 @@ static bool is_dev(const struct fsroot_mount *m)
 
 int fsroot_setup(const struct fsroot_config *cfg, struct kerr *err)
 {
-	_cleanup_(restore_umask) mode_t old_umask = umask(0);
+	_cleanup_(restore_umask) __attribute__((unused)) mode_t old_umask = umask(0);
 	_cleanup_close_ int rootfd = -1;
 	bool dev_bind = false;
 	bool dev_mounted = fsroot_config_mounts_dev(cfg, &dev_bind);

@@ -24,9 +24,11 @@
 #include "../common/util.h"
 #include "console.h"
 #include "forward.h"
+#include "hooks.h"
 #include "lsm.h"
 #include "tty.h"
 #include "process.h"
+#include "seccomp.h"
 #include "spawn.h"
 #include "spec.h"
 #include "sync.h"
@@ -43,6 +45,87 @@ static void cleanup_statep(struct container_state *st)
 	container_state_free(st);
 }
 #define _cleanup_state_ _cleanup_(cleanup_statep)
+
+static void cleanup_seccompp(struct kura_seccomp **f)
+{
+	seccomp_filter_free(*f);
+}
+
+/* Run the runtime's hooks of one kind with the state (status, pid). */
+static int run_hooks(const struct oci_hook *hooks, size_t n, enum oci_hook_kind kind,
+                     const struct container_state *st, enum container_status status,
+                     struct kerr *err)
+{
+	_cleanup_free_ char *json = NULL;
+
+	if (n == 0)
+		return 0;
+	json = state_to_oci_json(st, status, false);
+	return hooks_run(hooks, n, json, hooks_kind_name(kind), err);
+}
+
+/* prestart and createRuntime, while the container is being created. */
+static int run_spec_hooks(const struct oci_spec *spec, enum oci_hook_kind kind,
+                          const struct container_state *st, struct kerr *err)
+{
+	return run_hooks(spec->hooks.hooks[kind], spec->hooks.n_hooks[kind], kind, st,
+	                 CONTAINER_CREATING, err);
+}
+
+/* A hook failure that must not fail the command (runtime-spec: poststart
+ * and poststop "log a warning"): the caller logs it. */
+static void warn_from(const struct runtime_ctx *ctx, const struct kerr *e)
+{
+	if (ctx->warn)
+		*ctx->warn = *e;
+}
+
+/* After SYNC_GO: serve the init's requests (hooks, seccomp notify fd)
+ * until it reports SYNC_READY. */
+static int serve_init(int sync_fd, const struct oci_spec *spec, const struct kura_seccomp *filter,
+                      const struct container_state *st, struct kerr *err)
+{
+	for (;;) {
+		_cleanup_close_ int fd = -1;
+		_cleanup_free_ char *json = NULL;
+		struct sync_msg msg;
+		int r = sync_recv_fd(sync_fd, &msg, &fd);
+
+		if (r == -EPIPE)
+			return kerr_setx(err, EPIPE, "container init exited unexpectedly");
+		if (r < 0)
+			return kerr_set(err, -r, "read from container init");
+		switch (msg.type) {
+		case SYNC_READY:
+			return 0;
+		case SYNC_ERROR:
+			return kerr_setx(err, msg.value > 0 ? msg.value : EINVAL, "%s", msg.text);
+		case SYNC_HOOKS:
+			/* Both in the runtime's namespaces, prestart first. */
+			if (run_spec_hooks(spec, OCI_HOOK_PRESTART, st, err) < 0 ||
+			    run_spec_hooks(spec, OCI_HOOK_CREATE_RUNTIME, st, err) < 0)
+				return kerr_code(err);
+			r = sync_send(sync_fd, SYNC_HOOKS_DONE, 0, NULL);
+			break;
+		case SYNC_SECCOMP:
+			if (fd < 0 || !seccomp_listener_path(filter))
+				return kerr_setx(err, EPROTO,
+				                 "container init: unexpected seccomp fd");
+			json = state_to_oci_json(st, CONTAINER_CREATING, false);
+			if (seccomp_send_listener(seccomp_listener_path(filter),
+			                          seccomp_listener_metadata(filter), fd, json,
+			                          st->pid, err) < 0)
+				return kerr_wrap(err, "config.json: linux.seccomp.listenerPath");
+			r = sync_send(sync_fd, SYNC_SECCOMP_DONE, 0, NULL);
+			break;
+		default:
+			return kerr_setx(err, EPROTO, "container init: unexpected message %u",
+			                 msg.type);
+		}
+		if (r < 0)
+			return kerr_setx(err, EPIPE, "container init exited unexpectedly");
+	}
+}
 
 /* A created container, as create leaves it for run. */
 struct created {
@@ -119,9 +202,9 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	_cleanup_spec_ struct oci_spec *spec = NULL;
 	_cleanup_free_ char *bundle = NULL, *text = NULL;
 	_cleanup_close_ int rootfd = -1, dirfd = -1, console_fd = -1, pathfd = -1;
+	_cleanup_(cleanup_seccompp) struct kura_seccomp *filter = NULL;
 	struct spawn_result child = {.pid = -1, .pidfd = -1, .sync_fd = -1};
 	struct spawn_config cfg;
-	struct sync_msg msg;
 	uint64_t start_time = 0;
 	char created[64];
 
@@ -133,6 +216,10 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 		return kerr_setx(err, EINVAL,
 		                 "config.json: process: required to create a container");
 	if (sysctl_validate(spec, err) < 0 || lsm_validate(&spec->process, err) < 0)
+		return kerr_code(err);
+	/* Compiled here: a config error before anything exists, and the init
+	 * (a copy of our memory) only makes the seccomp(2) call. */
+	if (seccomp_filter_build(spec->linux.seccomp, &filter, err) < 0)
 		return kerr_code(err);
 	out->console_peer = -1;
 	if (spec->process.terminal && !o->console_socket && !relay_tty)
@@ -174,8 +261,21 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 		console_fd = sv[1];
 	}
 
+	/* The state the hooks see; pid and start time follow once known. */
+	rfc3339_now(created, sizeof(created));
+	out->state = (struct container_state){
+	    .id = xstrdup(o->id),
+	    .bundle = xstrdup(bundle),
+	    .rootfs = xstrdup(spec->root_path),
+	    .created = xstrdup(created),
+	    .owner = owner_name(),
+	    .annotations = annotations_json(spec),
+	    .has_state_file = true,
+	};
 	cfg = (struct spawn_config){
 	    .spec = spec,
+	    .seccomp = filter,
+	    .state = &out->state,
 	    .state_dirfd = pathfd,
 	    .console_socket_fd = console_fd,
 	    .preserve_fds = o->preserve_fds,
@@ -184,26 +284,19 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	};
 	if (spawn_init(&cfg, &child, err) < 0)
 		goto fail;
+	out->state.pid = child.pid;
 	if (process_set_limits(child.pid, &spec->process, err) < 0)
 		goto fail_child;
-	if (sync_send(child.sync_fd, SYNC_GO, 0, NULL) < 0 ||
-	    sync_expect(child.sync_fd, SYNC_READY, &msg, err) < 0)
+	if (sync_send(child.sync_fd, SYNC_GO, 0, NULL) < 0) {
+		kerr_setx(err, EPIPE, "container init exited unexpectedly");
+		goto fail_child;
+	}
+	if (serve_init(child.sync_fd, spec, filter, &out->state, err) < 0)
 		goto fail_child;
 	if (proc_start_time(child.pid, &start_time, err) < 0)
 		goto fail_child;
+	out->state.start_time = start_time;
 
-	rfc3339_now(created, sizeof(created));
-	out->state = (struct container_state){
-	    .id = xstrdup(o->id),
-	    .bundle = xstrdup(bundle),
-	    .rootfs = xstrdup(spec->root_path),
-	    .created = xstrdup(created),
-	    .owner = owner_name(),
-	    .pid = child.pid,
-	    .start_time = start_time,
-	    .annotations = annotations_json(spec),
-	    .has_state_file = true,
-	};
 	if (state_write(dirfd, &out->state, err) < 0)
 		goto fail_state;
 	if (o->pid_file && write_pid_file(o->pid_file, child.pid, err) < 0)
@@ -219,7 +312,6 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	return 0;
 
 fail_state:
-	container_state_free(&out->state);
 fail_child:
 	kill_and_reap(child.pid, child.pidfd);
 	if (child.pidfd >= 0)
@@ -230,6 +322,11 @@ fail : {
 	struct kerr ignored;
 	state_dir_remove(rootfd, o->id, &ignored);
 }
+	container_state_free(&out->state);
+	memset(&out->state, 0, sizeof(out->state));
+	if (out->console_peer >= 0)
+		close(out->console_peer);
+	out->console_peer = -1;
 	return kerr_code(err);
 }
 
@@ -308,6 +405,26 @@ static int start_locked(int dirfd, const struct container_state *st, struct kerr
 	return 0;
 }
 
+/* Start, unlock, then the poststart hooks: read from the saved config
+ * under the lock, run without it, so that a hook may call `kura state`. */
+static int start_and_poststart(const struct runtime_ctx *ctx, int *dirfd,
+                               const struct container_state *st, struct kerr *err)
+{
+	struct hooks_saved poststart = {0};
+	struct kerr e = {0};
+
+	if (start_locked(*dirfd, st, err) < 0)
+		return kerr_code(err);
+	if (hooks_load_saved(*dirfd, OCI_HOOK_POSTSTART, &poststart, &e) < 0)
+		warn_from(ctx, &e);
+	close(*dirfd);
+	*dirfd = -1;
+	if (run_hooks(poststart.hooks, poststart.n, OCI_HOOK_POSTSTART, st, CONTAINER_RUNNING, &e))
+		warn_from(ctx, &e);
+	hooks_saved_free(&poststart);
+	return 0;
+}
+
 int container_start(const struct runtime_ctx *ctx, const char *id, struct kerr *err)
 {
 	_cleanup_close_ int rootfd = -1, dirfd = -1;
@@ -316,11 +433,11 @@ int container_start(const struct runtime_ctx *ctx, const char *id, struct kerr *
 	if (state_open_root(ctx->root, false, &rootfd, err) < 0 ||
 	    state_dir_open(rootfd, id, &dirfd, err) < 0 || state_read(dirfd, id, &st, err) < 0)
 		return kerr_code(err);
-	return start_locked(dirfd, &st, err);
+	return start_and_poststart(ctx, &dirfd, &st, err);
 }
 
-static int delete_locked(int rootfd, int dirfd, const struct container_state *st, bool force,
-                         struct kerr *err);
+static int delete_locked(const struct runtime_ctx *ctx, int rootfd, int dirfd,
+                         const struct container_state *st, bool force, struct kerr *err);
 
 int container_run(const struct runtime_ctx *ctx, const struct container_create_opts *o, bool detach,
                   int *ret_status, struct kerr *err)
@@ -345,8 +462,9 @@ int container_run(const struct runtime_ctx *ctx, const struct container_create_o
 	}
 	if (!detach && master < 0)
 		sfd = forward_begin(&old);
-	r = start_locked(c.dirfd, &c.state, err);
-	close(steal_fd(c.dirfd));
+	r = start_and_poststart(ctx, &c.dirfd, &c.state, err);
+	if (c.dirfd >= 0)
+		close(steal_fd(c.dirfd));
 	if (r < 0) {
 		if (sfd >= 0)
 			sigprocmask(SIG_SETMASK, &old, NULL);
@@ -364,7 +482,7 @@ int container_run(const struct runtime_ctx *ctx, const struct container_create_o
 		/* Someone else deleted it meanwhile: nothing left to do. */
 		r = err->errnum == ENOENT ? 0 : kerr_code(err);
 	} else {
-		r = delete_locked(rootfd, dirfd, &c.state, true, err);
+		r = delete_locked(ctx, rootfd, dirfd, &c.state, true, err);
 	}
 	goto out;
 
@@ -373,7 +491,7 @@ fail:
 		close(steal_fd(c.dirfd));
 	if (state_open_root(ctx->root, false, &rootfd, &ignored) == 0 &&
 	    state_dir_open(rootfd, o->id, &dirfd, &ignored) == 0)
-		delete_locked(rootfd, dirfd, &c.state, true, &ignored);
+		delete_locked(ctx, rootfd, dirfd, &c.state, true, &ignored);
 out:
 	close(c.pidfd);
 	container_state_free(&c.state);
@@ -566,11 +684,14 @@ static bool wait_pidfd(int pidfd, int timeout_ms)
 	return r > 0;
 }
 
-static int delete_locked(int rootfd, int dirfd, const struct container_state *st, bool force,
-                         struct kerr *err)
+static int delete_locked(const struct runtime_ctx *ctx, int rootfd, int dirfd,
+                         const struct container_state *st, bool force, struct kerr *err)
 {
 	_cleanup_close_ int pidfd = -1;
 	enum container_status status = state_status(dirfd, st, false);
+	struct hooks_saved poststop = {0};
+	struct kerr e = {0};
+	int r;
 
 	if (status != CONTAINER_STOPPED && status != CONTAINER_CREATED && !force)
 		return kerr_setx(err, EBUSY, "cannot delete container %s that is not stopped: %s",
@@ -582,7 +703,17 @@ static int delete_locked(int rootfd, int dirfd, const struct container_state *st
 			return kerr_setx(err, ETIMEDOUT, "container %s did not die after SIGKILL",
 			                 st->id);
 	}
-	return state_dir_remove(rootfd, st->id, err);
+	/* poststop runs after the container is deleted, before delete
+	 * returns; its hooks live in the config we are about to remove.  A
+	 * create killed before state.json was written never ran a hook. */
+	if (st->has_state_file && hooks_load_saved(dirfd, OCI_HOOK_POSTSTOP, &poststop, &e) < 0)
+		warn_from(ctx, &e);
+	r = state_dir_remove(rootfd, st->id, err);
+	if (r == 0 &&
+	    run_hooks(poststop.hooks, poststop.n, OCI_HOOK_POSTSTOP, st, CONTAINER_STOPPED, &e) < 0)
+		warn_from(ctx, &e);
+	hooks_saved_free(&poststop);
+	return r;
 }
 
 int container_delete(const struct runtime_ctx *ctx, const char *id, bool force, struct kerr *err)
@@ -592,12 +723,22 @@ int container_delete(const struct runtime_ctx *ctx, const char *id, bool force, 
 
 	if (state_check_id(id, err) < 0)
 		return kerr_code(err);
+	/* As runc: deleting with --force what does not exist succeeds. */
 	if (state_open_root(ctx->root, false, &rootfd, err) < 0) {
-		if (err->errnum == ENOENT)
-			return kerr_setx(err, ENOENT, "container \"%s\" does not exist", id);
+		if (err->errnum != ENOENT)
+			return kerr_code(err);
+		if (force)
+			return 0;
+		return kerr_setx(err, ENOENT, "container \"%s\" does not exist", id);
+	}
+	if (state_dir_open(rootfd, id, &dirfd, err) < 0) {
+		if (force && err->errnum == ENOENT) {
+			kerr_clear(err);
+			return 0;
+		}
 		return kerr_code(err);
 	}
-	if (state_dir_open(rootfd, id, &dirfd, err) < 0 || state_read(dirfd, id, &st, err) < 0)
+	if (state_read(dirfd, id, &st, err) < 0)
 		return kerr_code(err);
-	return delete_locked(rootfd, dirfd, &st, force, err);
+	return delete_locked(ctx, rootfd, dirfd, &st, force, err);
 }

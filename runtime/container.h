@@ -15,6 +15,10 @@ struct runtime_ctx {
 	const char *root; /* --root, default /run/kura */
 	bool debug;
 	bool systemd_cgroup;
+	/* Where a failure that must not fail the command goes (a poststart
+	 * or poststop hook, as the runtime-spec asks): the caller logs it.
+	 * NULL: dropped.  Untouched when there is nothing to report. */
+	struct kerr *warn;
 };
 
 struct container_create_opts {

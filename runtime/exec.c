@@ -3,7 +3,12 @@
  * The runtime joins the container's pid and time namespaces itself (they
  * only take effect for children), clones the process, and the child joins
  * the rest with one setns() on the init's pidfd.  A close-on-exec pipe
- * tells the runtime whether execve() succeeded, or why not. */
+ * tells the runtime whether execve() succeeded, or why not.
+ *
+ * The container's linux.seccomp applies, loaded in the order seccomp.h
+ * gives for the init (process.noNewPrivileges of the exec'd process
+ * decides); a notify fd comes back over a socket and the runtime hands it
+ * to listenerPath with the state and the new process's pid, as runc does. */
 #include "exec.h"
 
 #include <errno.h>
@@ -14,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,8 +31,10 @@
 #include "forward.h"
 #include "lsm.h"
 #include "process.h"
+#include "seccomp.h"
 #include "spec.h"
 #include "state.h"
+#include "sync.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -87,16 +95,17 @@ static int parse_id(const char *s, const char *what, uint32_t *ret, struct kerr 
 }
 
 /* Apply the command-line overrides to proc (strings stay borrowed from
- * argv; arrays are allocated and recorded in *owned for freeing). */
-static int apply_overrides(const struct exec_opts *o, struct oci_process *proc, void **owned,
+ * argv).  A replaced array goes to ret_old[] for the caller to free; the
+ * new ones belong to the spec, as the ones they replace did. */
+static int apply_overrides(const struct exec_opts *o, struct oci_process *proc, void **ret_old,
                            struct kerr *err)
 {
 	if (!o->process_file) {
 		const char **args = xcalloc(o->n_args + 1, sizeof(char *));
 		for (size_t i = 0; i < o->n_args; i++)
 			args[i] = o->args[i];
+		ret_old[0] = (void *)proc->args;
 		proc->args = args;
-		owned[0] = args;
 		proc->terminal = o->tty;
 	} else if (o->tty) {
 		proc->terminal = true;
@@ -122,8 +131,8 @@ static int apply_overrides(const struct exec_opts *o, struct oci_process *proc, 
 		}
 		for (size_t j = 0; j < o->n_env; j++)
 			env[k++] = o->env[j];
+		ret_old[1] = (void *)proc->env;
 		proc->env = env;
-		owned[1] = env;
 	}
 	if (o->cwd) {
 		if (o->cwd[0] != '/')
@@ -149,15 +158,16 @@ static int apply_overrides(const struct exec_opts *o, struct oci_process *proc, 
 	}
 	if (o->n_additional_gids) {
 		gid_t *gids = xcalloc(o->n_additional_gids, sizeof(gid_t));
-		owned[2] = gids;
+
+		ret_old[2] = proc->user.additional_gids;
+		proc->user.additional_gids = gids;
+		proc->user.n_additional_gids = o->n_additional_gids;
 		for (size_t i = 0; i < o->n_additional_gids; i++) {
 			uint32_t id = 0;
 			if (parse_id(o->additional_gids[i], "--additional-gids", &id, err) < 0)
 				return kerr_code(err);
 			gids[i] = id;
 		}
-		proc->user.additional_gids = gids;
-		proc->user.n_additional_gids = o->n_additional_gids;
 	}
 	for (size_t i = 0; i < o->n_caps; i++) {
 		int cap = spec_capability_from_name(o->caps[i]);
@@ -186,7 +196,28 @@ struct exec_child {
 	int status_fd;  /* write end of the exec status pipe */
 	int console_fd;
 	int preserve_fds;
+	const struct kura_seccomp *filter; /* or NULL */
+	int seccomp_sock;                  /* child end, with a notify filter; else -1 */
 };
+
+static int exec_load_seccomp(const struct exec_child *c, struct kerr *err)
+{
+	struct sync_msg msg;
+	int nfd = -1, r;
+
+	if (seccomp_filter_load(c->filter, &nfd, err) < 0)
+		return kerr_code(err);
+	if (nfd < 0)
+		return 0;
+	r = sync_send_fd(c->seccomp_sock, SYNC_SECCOMP, nfd);
+	close(nfd);
+	if (r < 0)
+		return kerr_set(err, -r, "seccomp: send the notify fd to the runtime");
+	if (sync_expect(c->seccomp_sock, SYNC_SECCOMP_DONE, &msg, err) < 0)
+		return kerr_code(err);
+	close(c->seccomp_sock);
+	return 0;
+}
 
 static _Noreturn void exec_child_main(const struct exec_child *c)
 {
@@ -195,6 +226,8 @@ static _Noreturn void exec_child_main(const struct exec_child *c)
 	struct kerr err = {0};
 	const char **env;
 	int lsm_proc = -1;
+	bool seccomp_early =
+	    c->filter && (!proc->no_new_privileges || seccomp_uses_notify(c->filter));
 
 	signals_reset();
 	if (c->join_flags && setns(c->pidfd, c->join_flags) < 0) {
@@ -221,6 +254,10 @@ static _Noreturn void exec_child_main(const struct exec_child *c)
 	if (lsm_open_proc(proc, &lsm_proc, &err) < 0 ||
 	    lsm_set_exec_label(lsm_proc, proc, &err) < 0)
 		goto fail;
+	/* Without no_new_privs the load needs CAP_SYS_ADMIN: before the
+	 * identity drops it. */
+	if (seccomp_early && exec_load_seccomp(c, &err) < 0)
+		goto fail;
 	if (process_apply_identity(proc, true, &err) < 0)
 		goto fail;
 	if (close_range(3 + (unsigned)c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
@@ -228,6 +265,8 @@ static _Noreturn void exec_child_main(const struct exec_child *c)
 		goto fail;
 	}
 	if (process_set_no_new_privs(proc, &err) < 0)
+		goto fail;
+	if (!seccomp_early && seccomp_filter_load(c->filter, NULL, &err) < 0)
 		goto fail;
 	execve(exe, (char *const *)proc->args, (char *const *)env);
 	kerr_set(&err, errno, "exec: \"%s\"", proc->args[0]);
@@ -249,14 +288,46 @@ static int read_exec_status(int fd, struct kerr *err)
 	return 0;
 }
 
+/* Hand the exec'd process's notify fd to the seccomp agent.  EOF: the
+ * child failed before its load; read_exec_status() says why. */
+static int serve_seccomp(int sock, const struct kura_seccomp *filter,
+                         const struct container_state *st, pid_t pid, struct kerr *err)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *json = NULL;
+	struct sync_msg msg;
+	int r = sync_recv_fd(sock, &msg, &fd);
+
+	if (r == -EPIPE)
+		return 0;
+	if (r < 0)
+		return kerr_set(err, -r, "seccomp: read from the exec process");
+	if (msg.type != SYNC_SECCOMP || fd < 0)
+		return kerr_setx(err, EPROTO,
+		                 "seccomp: unexpected message %u from the exec process", msg.type);
+	json = state_to_oci_json(st, CONTAINER_RUNNING, false);
+	if (seccomp_send_listener(seccomp_listener_path(filter), seccomp_listener_metadata(filter),
+	                          fd, json, pid, err) < 0)
+		return kerr_wrap(err, "config.json: linux.seccomp.listenerPath");
+	sync_send(sock, SYNC_SECCOMP_DONE, 0, NULL);
+	return 0;
+}
+
+static void cleanup_seccompp(struct kura_seccomp **f)
+{
+	seccomp_filter_free(*f);
+}
+
 int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int *ret_status,
                    struct kerr *err)
 {
 	_cleanup_close_ int rootfd = -1, dirfd = -1, init_pidfd = -1, console_fd = -1;
-	_cleanup_close_ int status_r = -1, status_w = -1, pidfd = -1;
+	_cleanup_close_ int status_r = -1, status_w = -1, pidfd = -1, sc_parent = -1, sc_child = -1;
+	_cleanup_close_ int own_pidns = -1, own_timens = -1;
 	_cleanup_(cleanup_specp) struct oci_spec *spec = NULL;
+	_cleanup_(cleanup_seccompp) struct kura_seccomp *filter = NULL;
 	struct container_state st = {0};
-	void *owned[3] = {NULL, NULL, NULL};
+	void *replaced[3] = {NULL, NULL, NULL};
 	struct exec_child child;
 	struct clone_args args = {.exit_signal = SIGCHLD, .flags = CLONE_PIDFD};
 	enum container_status status;
@@ -291,10 +362,21 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int
 		    (r = spec_parse_process(spec, text, len, "process.json", err)) < 0)
 			goto out;
 	}
-	if ((r = apply_overrides(o, &spec->process, owned, err)) < 0)
+	if ((r = apply_overrides(o, &spec->process, replaced, err)) < 0)
 		goto out;
 	if ((r = lsm_validate(&spec->process, err)) < 0)
 		goto out;
+	if ((r = seccomp_filter_build(spec->linux.seccomp, &filter, err)) < 0)
+		goto out;
+	if (seccomp_uses_notify(filter)) {
+		int sv[2];
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+			r = kerr_set(err, errno, "socketpair");
+			goto out;
+		}
+		sc_parent = sv[0];
+		sc_child = sv[1];
+	}
 	if (spec->process.terminal && !o->console_socket) {
 		r = kerr_setx(err, EINVAL, "exec: --tty needs --console-socket");
 		goto out;
@@ -310,7 +392,18 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int
 	status_w = fds[1];
 
 	join = namespaces_to_join(st.pid);
-	/* pid and time namespaces apply to children: join them here. */
+	/* pid and time namespaces apply to children: join them here, and go
+	 * back to our own right after the clone. */
+	if ((join & CLONE_NEWPID) &&
+	    (own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC)) < 0) {
+		r = kerr_set(err, errno, "open `/proc/self/ns/pid`");
+		goto out;
+	}
+	if ((join & CLONE_NEWTIME) &&
+	    (own_timens = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC)) < 0) {
+		r = kerr_set(err, errno, "open `/proc/self/ns/time`");
+		goto out;
+	}
 	if ((join & (CLONE_NEWPID | CLONE_NEWTIME)) &&
 	    setns(init_pidfd, join & (CLONE_NEWPID | CLONE_NEWTIME)) < 0) {
 		r = kerr_set(err, errno, "join the container's pid namespace");
@@ -323,20 +416,36 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int
 	    .status_fd = status_w,
 	    .console_fd = console_fd,
 	    .preserve_fds = o->preserve_fds,
+	    .filter = filter,
+	    .seccomp_sock = sc_child,
 	};
 	if (!o->detach)
 		sfd = forward_begin(&old);
 	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	pid = sys_clone3(&args);
+	if (pid == 0)
+		exec_child_main(&child);
+	/* Any later child of ours (a sanitizer's helper, say) must not be
+	 * born into the container.  Going back to our own active pid and time
+	 * namespaces is always allowed. */
+	if (own_pidns >= 0)
+		(void)setns(own_pidns, CLONE_NEWPID);
+	if (own_timens >= 0)
+		(void)setns(own_timens, CLONE_NEWTIME);
 	if (pid < 0) {
 		r = kerr_set(err, errno, "clone the exec process");
 		goto out_mask;
 	}
-	if (pid == 0)
-		exec_child_main(&child);
 	close(steal_fd(status_w));
+	if (sc_child >= 0)
+		close(steal_fd(sc_child));
 	/* The rlimits of the process, set from outside as for the init. */
 	process_set_limits(pid, &spec->process, err);
+	if (sc_parent >= 0 && (r = serve_seccomp(sc_parent, filter, &st, pid, err)) < 0) {
+		sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+		waitpid(pid, NULL, 0);
+		goto out_mask;
+	}
 	/* Unlock while the process runs: state, kill and delete must work. */
 	close(steal_fd(dirfd));
 	if ((r = read_exec_status(status_r, err)) < 0) {
@@ -366,9 +475,9 @@ out_mask:
 		close(sfd);
 	}
 out:
-	/* spec_free() frees the arrays now in spec->process (ours, in owned);
-	 * the ones they replaced are left to process exit. */
-	(void)owned;
+	/* spec_free() frees the arrays now in spec->process. */
+	for (size_t i = 0; i < ARRAY_SIZE(replaced); i++)
+		free(replaced[i]);
 	container_state_free(&st);
 	return r;
 }

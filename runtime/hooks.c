@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <json-c/json.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -395,5 +396,75 @@ int hooks_run(const struct oci_hook *hooks, size_t n, const char *state_json, co
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
+
+/* A NULL-terminated copy of an array of strings (borrowed); NULL if the
+ * member is absent or not an array. */
+static const char **saved_strv(struct json_object *o, const char *key)
+{
+	struct json_object *arr;
+	const char **v;
+	size_t n, k = 0;
+
+	if (!json_object_object_get_ex(o, key, &arr) || !json_object_is_type(arr, json_type_array))
+		return NULL;
+	n = json_object_array_length(arr);
+	v = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i);
+		if (json_object_is_type(e, json_type_string))
+			v[k++] = json_object_get_string(e);
+	}
+	return v;
+}
+
+void hooks_saved_free(struct hooks_saved *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->hooks[i].args);
+		free(s->hooks[i].env);
+	}
+	free(s->hooks);
+	json_object_put(s->json);
+	memset(s, 0, sizeof(*s));
+}
+
+int hooks_load_saved(int dirfd, enum oci_hook_kind kind, struct hooks_saved *ret, struct kerr *err)
+{
+	struct hooks_saved s = {0};
+	struct json_object *hooks, *arr, *t;
+	_cleanup_free_ char *text = NULL;
+	size_t len, n;
+
+	if (read_file_at(dirfd, "config.json", &text, &len, err) < 0)
+		return kerr_code(err);
+	s.json = json_tokener_parse(text);
+	if (!s.json)
+		return kerr_setx(err, EINVAL, "saved config.json: invalid JSON");
+	if (!json_object_object_get_ex(s.json, "hooks", &hooks) ||
+	    !json_object_object_get_ex(hooks, hooks_kind_name(kind), &arr) ||
+	    !json_object_is_type(arr, json_type_array)) {
+		*ret = s;
+		return 0;
+	}
+	n = json_object_array_length(arr);
+	s.hooks = xcalloc(n ? n : 1, sizeof(struct oci_hook));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *h = json_object_array_get_idx(arr, i), *path;
+		struct oci_hook *o = &s.hooks[s.n];
+
+		if (!json_object_object_get_ex(h, "path", &path) ||
+		    !json_object_is_type(path, json_type_string))
+			continue;
+		o->path = json_object_get_string(path);
+		o->args = saved_strv(h, "args");
+		o->env = saved_strv(h, "env");
+		if (json_object_object_get_ex(h, "timeout", &t) &&
+		    json_object_is_type(t, json_type_int))
+			o->timeout = json_object_get_int(t);
+		s.n++;
+	}
+	*ret = s;
 	return 0;
 }

@@ -11,9 +11,9 @@
  * Where each kind runs is the caller's business: prestart, createRuntime,
  * poststart and poststop in the runtime (host) namespaces; createContainer
  * and startContainer from the container's init, so the path resolves in
- * the container's mount namespace (and before the seccomp filter is
- * loaded).  The caller decides what a failure means (abort create, or
- * only log a failed poststop).
+ * the container's mount namespace (see init.c for where exactly, and
+ * seccomp.h for how they stand to the filter).  The caller decides what a
+ * failure means (abort create, or only log a failed poststart/poststop).
  *
  * Waits with a pidfd and poll(): no SIGCHLD handler, no sleeping.  SIGCHLD
  * must not be ignored (SIG_IGN) by the caller, or the exit status is lost. */
@@ -34,6 +34,20 @@
  *   createRuntime hook #0 (/nope): exec: No such file or directory */
 int hooks_run(const struct oci_hook *hooks, size_t n, const char *state_json, const char *kind_name,
               struct kerr *err);
+
+/* The hooks of one kind read back from the config.json saved in the
+ * state directory, for poststart (at `start`) and poststop (at `delete`).
+ * The config was validated at create; only the hooks object is read
+ * again, because by delete time the bundle and its rootfs may be gone and
+ * spec_parse() would refuse the config.  Strings are borrowed from json. */
+struct hooks_saved {
+	struct json_object *json;
+	struct oci_hook *hooks;
+	size_t n;
+};
+
+int hooks_load_saved(int dirfd, enum oci_hook_kind kind, struct hooks_saved *ret, struct kerr *err);
+void hooks_saved_free(struct hooks_saved *s);
 
 /* The config.json name of a hook kind: OCI_HOOK_CREATE_RUNTIME ->
  * "createRuntime". */

@@ -5,13 +5,21 @@
  * The order is forced by the kernel and by safety:
  *  1. wait for SYNC_GO: id maps, rlimits and the cgroup are in place;
  *  2. cgroup namespace (rooted at the cgroup we were just put in), session;
- *  3. hostname, root filesystem, sysctls (through the new /proc), then
- *     readonly and masked paths;
- *  4. cwd, executable lookup, then drop to the configured identity;
- *  5. SYNC_READY, wait for SYNC_COMMIT (the runtime saved the state);
- *  6. block on exec.fifo until `start`, write one byte, no_new_privs,
- *     seccomp last, execve.  exec.fifo is close-on-exec, so `start` sees
- *     EOF exactly when the exec succeeded, or an error text if not. */
+ *  3. hostname; SYNC_HOOKS: the runtime runs prestart and createRuntime
+ *     hooks; createContainer hooks here, in the container's mount
+ *     namespace, before pivot_root;
+ *  4. root filesystem, sysctls (through the new /proc), then readonly and
+ *     masked paths;
+ *  5. cwd, executable lookup; the seccomp filter if it must be loaded with
+ *     CAP_SYS_ADMIN (no noNewPrivileges) or has a notify fd to hand over
+ *     (SYNC_SECCOMP); then drop to the configured identity;
+ *  6. SYNC_READY, wait for SYNC_COMMIT (the runtime saved the state);
+ *  7. block on exec.fifo until `start`, write one byte, startContainer
+ *     hooks, no_new_privs, seccomp last (noNewPrivileges), execve.
+ *     exec.fifo is close-on-exec, so `start` sees EOF exactly when the
+ *     exec succeeded, or an error text if not.
+ * As in runc, startContainer hooks run with the process identity and,
+ * without noNewPrivileges, under the seccomp filter. */
 #include "spawn.h"
 
 #include <errno.h>
@@ -29,8 +37,11 @@
 #include "../common/util.h"
 #include "../fs/fsroot.h"
 #include "console.h"
+#include "hooks.h"
 #include "lsm.h"
 #include "process.h"
+#include "seccomp.h"
+#include "state.h"
 #include "sync.h"
 #include "sysctl.h"
 
@@ -79,6 +90,41 @@ static void fsroot_config_from_spec(const struct spawn_config *cfg, bool userns,
 	fc->no_pivot = cfg->no_pivot;
 }
 
+/* Run the hooks of one kind in the init, with the state as runc gives
+ * it: the pid as the container sees it. */
+static int run_container_hooks(const struct spawn_config *cfg, enum oci_hook_kind kind,
+                               enum container_status status, struct kerr *err)
+{
+	const struct oci_hooks *h = &cfg->spec->hooks;
+	_cleanup_free_ char *json = NULL;
+	struct container_state st;
+
+	if (h->n_hooks[kind] == 0)
+		return 0;
+	st = *cfg->state;
+	st.pid = getpid();
+	json = state_to_oci_json(&st, status, false);
+	return hooks_run(h->hooks[kind], h->n_hooks[kind], json, hooks_kind_name(kind), err);
+}
+
+/* Load the filter; a notify fd goes to the runtime, which hands it to
+ * the listener before we go on. */
+static int load_seccomp(const struct spawn_config *cfg, int sync_fd, struct kerr *err)
+{
+	struct sync_msg msg;
+	int nfd = -1, r;
+
+	if (seccomp_filter_load(cfg->seccomp, &nfd, err) < 0)
+		return kerr_code(err);
+	if (nfd < 0)
+		return 0;
+	r = sync_send_fd(sync_fd, SYNC_SECCOMP, nfd);
+	close(nfd);
+	if (r < 0)
+		return kerr_set(err, -r, "seccomp: send the notify fd to the runtime");
+	return sync_expect(sync_fd, SYNC_SECCOMP_DONE, &msg, err);
+}
+
 _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool userns_new)
 {
 	const struct oci_spec *spec = cfg->spec;
@@ -90,6 +136,7 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 	_cleanup_free_ char *exe = NULL, *home = NULL;
 	const char **env;
 	int fifo, lsm_proc = -1;
+	bool seccomp_early;
 
 	/* `run` blocks the signals it forwards, and a runtime started in the
 	 * background ignores SIGINT: the container starts clean. */
@@ -123,6 +170,23 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 
 	if (lsm_open_proc(proc, &lsm_proc, &err) < 0)
 		init_fail(sync_fd, &err);
+	/* prestart and createRuntime run in the runtime now, then
+	 * createContainer here: in our mount namespace, before pivot_root. */
+	if (spec->hooks.n_hooks[OCI_HOOK_PRESTART] ||
+	    spec->hooks.n_hooks[OCI_HOOK_CREATE_RUNTIME]) {
+		if (sync_send(sync_fd, SYNC_HOOKS, 0, NULL) < 0 ||
+		    sync_expect(sync_fd, SYNC_HOOKS_DONE, &msg, &err) < 0)
+			_exit(1);
+	}
+	if (spec->hooks.n_hooks[OCI_HOOK_CREATE_CONTAINER]) {
+		if (chdir(spec->root_path) < 0) {
+			kerr_set(&err, errno, "root.path: chdir `%s`", spec->root_path);
+			init_fail(sync_fd, &err);
+		}
+		if (run_container_hooks(cfg, OCI_HOOK_CREATE_CONTAINER, CONTAINER_CREATING, &err) <
+		    0)
+			init_fail(sync_fd, &err);
+	}
 	fsroot_config_from_spec(cfg, userns_new, &fc);
 	ns = spec_namespace(spec, CLONE_NEWNS);
 	if (ns && !ns->path) {
@@ -147,6 +211,13 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 		init_fail(sync_fd, &err);
 	if (lsm_set_exec_label(lsm_proc, proc, &err) < 0)
 		init_fail(sync_fd, &err);
+	/* Without no_new_privs the load needs CAP_SYS_ADMIN, which the
+	 * identity drops; a notify fd must reach the runtime before
+	 * SYNC_READY.  Every later syscall of the init runs under the filter. */
+	seccomp_early =
+	    cfg->seccomp && (!proc->no_new_privileges || seccomp_uses_notify(cfg->seccomp));
+	if (seccomp_early && load_seccomp(cfg, sync_fd, &err) < 0)
+		init_fail(sync_fd, &err);
 	if (process_apply_identity(proc, setgroups_allowed(userns_new), &err) < 0)
 		init_fail(sync_fd, &err);
 	/* Only fds 0-2 and the preserved ones reach the process. */
@@ -170,7 +241,13 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 	if (write_all(fifo, "0", 1) < 0)
 		_exit(1);
 
+	if (run_container_hooks(cfg, OCI_HOOK_START_CONTAINER, CONTAINER_CREATED, &err) < 0)
+		goto fail_exec;
 	if (process_set_no_new_privs(proc, &err) < 0)
+		goto fail_exec;
+	/* The last step before execve: nothing of ours runs under the
+	 * user's filter but execve itself. */
+	if (!seccomp_early && seccomp_filter_load(cfg->seccomp, NULL, &err) < 0)
 		goto fail_exec;
 	execve(exe, (char *const *)proc->args, (char *const *)env);
 	kerr_set(&err, errno, "exec: \"%s\"", proc->args[0]);

@@ -44,8 +44,13 @@
  *    state ("creating", the init's pid), then acks; only then may the init
  *    go on.  If every copy of the notify fd is closed before an agent holds
  *    one, notified syscalls fail with ENOSYS.
- *  - createContainer and startContainer hooks run in the init before the
- *    load (they are the runtime's, not the user's). */
+ *  - createContainer hooks run in the init before any load; startContainer
+ *    hooks run at `start`, right before execve: before the load with
+ *    noNewPrivileges (and without notify), under the filter otherwise,
+ *    as in runc.
+ * `kura exec` follows the same order in its child, with the process's
+ * noNewPrivileges (--process or the container's), and hands a notify fd
+ * to the listener with the exec'd process's pid. */
 #ifndef KURA_RUNTIME_SECCOMP_H
 #define KURA_RUNTIME_SECCOMP_H
 

@@ -17,14 +17,21 @@
 #include "../common/err.h"
 #include "spec.h"
 
+struct kura_seccomp;
+struct container_state;
+
 struct spawn_config {
 	const struct oci_spec *spec;
+	/* linux.seccomp, built by the runtime; NULL: no filter. */
+	const struct kura_seccomp *seccomp;
+	/* id, bundle, annotations...: the state the container's hooks get. */
+	const struct container_state *state;
 	int state_dirfd;       /* O_PATH fd of the state dir holding exec.fifo */
 	int console_socket_fd; /* connected --console-socket, or -1 */
 	int preserve_fds;      /* fds 3 .. 3+n-1 reach the container */
 	bool no_pivot;
 	int lock_fd; /* the runtime's flock on the state dir: the child must
-		      * close its copy, or it would hold the lock until exec */
+	              * close its copy, or it would hold the lock until exec */
 };
 
 struct spawn_result {

@@ -7,6 +7,12 @@
  *                                   <- SYNC_PID       (slow path: the init's pid)
  *   (maps, rlimits, oom_score_adj, cgroup)
  *   SYNC_GO ->
+ *                                   <- SYNC_HOOKS     (only with prestart/createRuntime hooks)
+ *   (prestart, createRuntime hooks)
+ *   SYNC_HOOKS_DONE ->
+ *                                   <- SYNC_SECCOMP   (only with SCMP_ACT_NOTIFY: the notify fd)
+ *   (fd and state sent to linux.seccomp.listenerPath)
+ *   SYNC_SECCOMP_DONE ->
  *                                   <- SYNC_READY     (root set up, about to wait on exec.fifo)
  *   (state.json written)
  *   SYNC_COMMIT ->
@@ -30,6 +36,10 @@ enum sync_type {
 	SYNC_READY,
 	SYNC_COMMIT,
 	SYNC_ERROR,
+	SYNC_HOOKS,
+	SYNC_HOOKS_DONE,
+	SYNC_SECCOMP,
+	SYNC_SECCOMP_DONE,
 };
 
 struct sync_msg {
@@ -41,8 +51,15 @@ struct sync_msg {
 /* Send a message; text may be NULL.  Returns 0 or -errno. */
 int sync_send(int fd, enum sync_type type, int32_t value, const char *text);
 
+/* Send a message with one fd attached (SCM_RIGHTS). */
+int sync_send_fd(int fd, enum sync_type type, int passfd);
+
 /* Receive one message; -EPIPE on EOF. */
 int sync_recv(int fd, struct sync_msg *msg);
+
+/* Like sync_recv(), and *ret_fd receives an attached fd (O_CLOEXEC), or
+ * -1 when the message carries none. */
+int sync_recv_fd(int fd, struct sync_msg *msg, int *ret_fd);
 
 /* Receive and require type; a SYNC_ERROR is turned into err. */
 int sync_expect(int fd, enum sync_type type, struct sync_msg *msg, struct kerr *err);

@@ -2,7 +2,8 @@
  * bytes, then spec_parse_process() on the same bytes against the parsed
  * spec.  Besides ASan/UBSan findings it aborts when an error message
  * breaks the convention (one line, prefixed with the file name) or a
- * parsed spec breaks the model's invariants.
+ * parsed spec breaks the model's invariants.  linux.resources is then
+ * run through cgroups/' validator.
  *
  * The bundle holding rootfs/ comes from $KURA_FUZZ_BUNDLE (run.sh makes
  * and removes it); without it the target makes its own and removes it at
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../cgroups/cgroups.h"
 #include "../../common/util.h"
 #include "../../runtime/spec.h"
 
@@ -131,6 +133,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check_spec(spec);
+	/* linux.resources goes to the cgroups/ validator. */
+	{
+		struct cgroup_resources r;
+
+		if (cgroup_resources_parse(spec->linux.resources, "linux.resources", &r, &err) < 0)
+			check_message(&err, "linux.resources");
+		else
+			cgroup_resources_free(&r);
+	}
 	/* The same bytes as an exec process.json. */
 	if (spec_parse_process(spec, (const char *)data, size, "process.json", &err) < 0)
 		check_message(&err, "process.json: ");

@@ -44,7 +44,11 @@ for w in ociVersion 1.0.0 1.2.0 1.3.0 1.0.2-dev root path readonly process termi
 	timeout annotations linux namespaces pid network mount ipc uts cgroup time \
 	timeOffsets monotonic boottime secs nanosecs devices major minor fileMode cgroupsPath \
 	resources sysctl maskedPaths readonlyPaths rootfsPropagation mountLabel seccomp \
-	personality domain LINUX LINUX32 intelRdt memoryPolicy netDevices rootfs /dev/null; do
+	personality domain LINUX LINUX32 intelRdt memoryPolicy netDevices rootfs /dev/null \
+	memory limit reservation swap swappiness disableOOMKiller cpu shares quota period burst \
+	realtimeRuntime cpus mems idle pids blockIO weight leafWeight weightDevice \
+	throttleReadBpsDevice rate hugepageLimits pageSize 2MB unified memory.high rdma \
+	hcaHandles allow access rwm; do
 	printf '"\\"%s\\""\n' "$w"
 done >"$work/dict"
 printf '"\\\\u0000"\n"null"\n"true"\n"false"\n"18446744073709551615"\n"-1"\n"{}"\n"[]"\n' >>"$work/dict"
