@@ -201,7 +201,7 @@ int cgroup_pids(const struct cgroup *cg, pid_t **ret, size_t *ret_n, struct kerr
 
 /* Kill what is left, wait for it to go and remove every directory
  * (deepest first, only those cgroup_create made).  Tolerates parts
- * already gone. */
+ * already gone.  Frees cg, on failure too. */
 int cgroup_destroy(struct cgroup *cg, struct kerr *err);
 
 /* {"mode": "hybrid", "paths": {"memory": "/sys/fs/cgroup/memory/x", ...},

@@ -15,23 +15,10 @@ int container_resources_from_spec(const struct oci_spec *spec, struct cgroup_res
 {
 	if (cgroup_resources_parse(spec->linux.resources, "linux.resources", r, err) < 0)
 		return kerr_wrap(err, "config.json");
-	/* The defaults come first: the config's own rules (usually "deny
-	 * all" first) may narrow them, as in runc. */
-	if (r->has_devices || spec->linux.n_devices) {
-		struct cgroup_resources spec_rules = {0};
-
-		for (size_t i = 0; i < r->n_devices; i++)
-			cgroup_resources_add_device(&spec_rules, &r->devices[i]);
-		free(r->devices);
-		r->devices = NULL;
-		r->n_devices = 0;
-		cgroup_resources_add_default_devices(r);
-		for (size_t i = 0; i < spec_rules.n_devices; i++)
-			cgroup_resources_add_device(r, &spec_rules.devices[i]);
-		cgroup_resources_free(&spec_rules);
-	} else {
-		cgroup_resources_add_default_devices(r);
-	}
+	/* As runc: the config's rules (usually "deny all" first), then the
+	 * devices every container gets, then one rule per linux.devices
+	 * entry; a later rule wins. */
+	cgroup_resources_add_default_devices(r);
 	for (size_t i = 0; i < spec->linux.n_devices; i++) {
 		const struct fsroot_device *d = &spec->linux.devices[i];
 		struct cgroup_device_rule rule = {
@@ -110,6 +97,44 @@ bool container_cgroup_frozen(int dirfd)
 	frozen = cgroup_is_frozen(cg);
 	cgroup_free(cg);
 	return frozen;
+}
+
+enum container_status container_status_now(int dirfd, const struct container_state *st)
+{
+	return state_status(dirfd, st, container_cgroup_frozen(dirfd));
+}
+
+int container_cgroup_signal(int dirfd, int sig, bool *ret_found, struct kerr *err)
+{
+	struct cgroup *cg;
+	int r;
+
+	*ret_found = false;
+	if (container_cgroup_load(dirfd, &cg, err) < 0)
+		return kerr_code(err);
+	if (!cg)
+		return 0;
+	*ret_found = true;
+	r = cgroup_kill(cg, sig, err);
+	cgroup_free(cg);
+	return r;
+}
+
+int container_cgroup_pids(int dirfd, pid_t **ret, size_t *ret_n, bool *ret_found,
+                          struct kerr *err)
+{
+	struct cgroup *cg;
+	int r;
+
+	*ret_found = false;
+	if (container_cgroup_load(dirfd, &cg, err) < 0)
+		return kerr_code(err);
+	if (!cg)
+		return 0;
+	*ret_found = true;
+	r = cgroup_pids(cg, ret, ret_n, err);
+	cgroup_free(cg);
+	return r;
 }
 
 /* The locked state directory, state and cgroup of a container that must

@@ -33,6 +33,18 @@ int container_cgroup_destroy(int dirfd, struct kerr *err);
 /* Is the container paused (its cgroup frozen)? */
 bool container_cgroup_frozen(int dirfd);
 
+/* The container's status, paused included (state_status() with the
+ * frozen state of the recorded cgroup). */
+enum container_status container_status_now(int dirfd, const struct container_state *st);
+
+/* Signal every process in the recorded cgroup.  *ret_found is false
+ * (and nothing is done) when there is no cgroup. */
+int container_cgroup_signal(int dirfd, int sig, bool *ret_found, struct kerr *err);
+
+/* The pids in the recorded cgroup; *ret_found false when there is none. */
+int container_cgroup_pids(int dirfd, pid_t **ret, size_t *ret_n, bool *ret_found,
+                          struct kerr *err);
+
 int container_pause(const struct runtime_ctx *ctx, const char *id, struct kerr *err);
 int container_resume(const struct runtime_ctx *ctx, const char *id, struct kerr *err);
 

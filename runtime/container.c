@@ -22,6 +22,7 @@
 #include "../common/cleanup.h"
 #include "../common/syscalls.h"
 #include "../common/util.h"
+#include "cgroup.h"
 #include "console.h"
 #include "forward.h"
 #include "hooks.h"
@@ -49,6 +50,11 @@ static void cleanup_statep(struct container_state *st)
 static void cleanup_seccompp(struct kura_seccomp **f)
 {
 	seccomp_filter_free(*f);
+}
+
+static void cleanup_cgroupp(struct cgroup **cg)
+{
+	cgroup_free(*cg);
 }
 
 /* Run the runtime's hooks of one kind with the state (status, pid). */
@@ -203,6 +209,8 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	_cleanup_free_ char *bundle = NULL, *text = NULL;
 	_cleanup_close_ int rootfd = -1, dirfd = -1, console_fd = -1, pathfd = -1;
 	_cleanup_(cleanup_seccompp) struct kura_seccomp *filter = NULL;
+	_cleanup_(cgroup_resources_free) struct cgroup_resources res = {0};
+	_cleanup_(cleanup_cgroupp) struct cgroup *cg = NULL;
 	struct spawn_result child = {.pid = -1, .pidfd = -1, .sync_fd = -1};
 	struct spawn_config cfg;
 	uint64_t start_time = 0;
@@ -220,6 +228,8 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	/* Compiled here: a config error before anything exists, and the init
 	 * (a copy of our memory) only makes the seccomp(2) call. */
 	if (seccomp_filter_build(spec->linux.seccomp, &filter, err) < 0)
+		return kerr_code(err);
+	if (container_resources_from_spec(spec, &res, err) < 0)
 		return kerr_code(err);
 	out->console_peer = -1;
 	if (spec->process.terminal && !o->console_socket && !relay_tty)
@@ -249,6 +259,10 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 		kerr_set(err, errno, "open state directory");
 		goto fail;
 	}
+	/* Recorded in cgroup.json at once: a create killed from here on
+	 * still tells `delete --force` what to remove. */
+	if (container_cgroup_create(dirfd, spec, o->id, &res, &cg, err) < 0)
+		goto fail;
 	if (o->console_socket && console_socket_connect(o->console_socket, &console_fd, err) < 0)
 		goto fail;
 	if (spec->process.terminal && !o->console_socket) {
@@ -285,7 +299,8 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	if (spawn_init(&cfg, &child, err) < 0)
 		goto fail;
 	out->state.pid = child.pid;
-	if (process_set_limits(child.pid, &spec->process, err) < 0)
+	if (cgroup_attach(cg, child.pid, err) < 0 ||
+	    process_set_limits(child.pid, &spec->process, err) < 0)
 		goto fail_child;
 	if (sync_send(child.sync_fd, SYNC_GO, 0, NULL) < 0) {
 		kerr_setx(err, EPIPE, "container init exited unexpectedly");
@@ -320,6 +335,8 @@ fail_child:
 		close(child.sync_fd);
 fail : {
 	struct kerr ignored;
+	if (cg)
+		cgroup_destroy(steal_ptr(cg), &ignored); /* frees cg */
 	state_dir_remove(rootfd, o->id, &ignored);
 }
 	container_state_free(&out->state);
@@ -352,7 +369,7 @@ static int start_locked(int dirfd, const struct container_state *st, struct kerr
 	size_t got = 0;
 	bool released = false;
 
-	switch (state_status(dirfd, st, false)) {
+	switch (container_status_now(dirfd, st)) {
 	case CONTAINER_CREATED:
 		break;
 	case CONTAINER_STOPPED:
@@ -513,7 +530,7 @@ int container_state_json(const struct runtime_ctx *ctx, const char *id, char **r
 	}
 	if (state_dir_open(rootfd, id, &dirfd, err) < 0 || state_read(dirfd, id, &st, err) < 0)
 		return kerr_code(err);
-	*ret = state_to_oci_json(&st, state_status(dirfd, &st, false), true);
+	*ret = state_to_oci_json(&st, container_status_now(dirfd, &st), true);
 	return 0;
 }
 
@@ -550,7 +567,7 @@ int container_list(const struct runtime_ctx *ctx, struct container_info **ret, s
 		list = xrealloc(list, (n + 1) * sizeof(*list));
 		if (state_read(dirfd, de->d_name, &list[n].state, &ignored) < 0)
 			continue;
-		list[n].status = state_status(dirfd, &list[n].state, false);
+		list[n].status = container_status_now(dirfd, &list[n].state);
 		n++;
 	}
 	*ret = list;
@@ -633,6 +650,7 @@ int container_pids(const struct runtime_ctx *ctx, const char *id, pid_t **ret, s
 {
 	_cleanup_close_ int rootfd = -1, dirfd = -1, pidfd = -1;
 	_cleanup_state_ struct container_state st = {0};
+	bool found;
 	int r;
 
 	*ret = NULL;
@@ -640,6 +658,10 @@ int container_pids(const struct runtime_ctx *ctx, const char *id, pid_t **ret, s
 	if (state_check_id(id, err) < 0 || state_open_root(ctx->root, false, &rootfd, err) < 0 ||
 	    state_dir_open(rootfd, id, &dirfd, err) < 0 || state_read(dirfd, id, &st, err) < 0)
 		return kerr_code(err);
+	if (container_cgroup_pids(dirfd, ret, ret_n, &found, err) < 0)
+		return kerr_code(err);
+	if (found)
+		return 0;
 	if (state_pidfd(&st, &pidfd) < 0)
 		return 0;
 	r = pid_namespace_members(st.pid, ret, ret_n);
@@ -663,7 +685,16 @@ int container_kill(const struct runtime_ctx *ctx, const char *id, int sig, bool 
 	}
 	if (state_dir_open(rootfd, id, &dirfd, err) < 0 || state_read(dirfd, id, &st, err) < 0)
 		return kerr_code(err);
-	if (state_status(dirfd, &st, false) == CONTAINER_STOPPED || state_pidfd(&st, &pidfd) < 0)
+	/* As runc: --all signals whatever is in the cgroup, even after the
+	 * init has gone. */
+	if (all) {
+		bool found;
+		if (container_cgroup_signal(dirfd, sig, &found, err) < 0)
+			return kerr_wrap(err, "kill container %s", id);
+		if (found)
+			return 0;
+	}
+	if (container_status_now(dirfd, &st) == CONTAINER_STOPPED || state_pidfd(&st, &pidfd) < 0)
 		return kerr_setx(err, ESRCH, "container not running");
 	if (all)
 		kill_pid_namespace(st.pid, sig);
@@ -688,7 +719,7 @@ static int delete_locked(const struct runtime_ctx *ctx, int rootfd, int dirfd,
                          const struct container_state *st, bool force, struct kerr *err)
 {
 	_cleanup_close_ int pidfd = -1;
-	enum container_status status = state_status(dirfd, st, false);
+	enum container_status status = container_status_now(dirfd, st);
 	struct hooks_saved poststop = {0};
 	struct kerr e = {0};
 	int r;
@@ -697,6 +728,11 @@ static int delete_locked(const struct runtime_ctx *ctx, int rootfd, int dirfd,
 		return kerr_setx(err, EBUSY, "cannot delete container %s that is not stopped: %s",
 		                 st->id, container_status_name(status));
 	if (status != CONTAINER_STOPPED && state_pidfd(st, &pidfd) == 0) {
+		bool found;
+		/* Through the cgroup first: it thaws a paused container so
+		 * that SIGKILL can take effect. */
+		if (container_cgroup_signal(dirfd, SIGKILL, &found, &e) < 0)
+			warn_from(ctx, &e);
 		kill_pid_namespace(st->pid, SIGKILL);
 		sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
 		if (!wait_pidfd(pidfd, 10000))
@@ -708,6 +744,13 @@ static int delete_locked(const struct runtime_ctx *ctx, int rootfd, int dirfd,
 	 * create killed before state.json was written never ran a hook. */
 	if (st->has_state_file && hooks_load_saved(dirfd, OCI_HOOK_POSTSTOP, &poststop, &e) < 0)
 		warn_from(ctx, &e);
+	/* Kills what is left in the cgroup (processes exec'd into a shared
+	 * pid namespace, say) before its directories go. */
+	r = container_cgroup_destroy(dirfd, err);
+	if (r < 0) {
+		hooks_saved_free(&poststop);
+		return kerr_wrap(err, "delete container %s", st->id);
+	}
 	r = state_dir_remove(rootfd, st->id, err);
 	if (r == 0 &&
 	    run_hooks(poststop.hooks, poststop.n, OCI_HOOK_POSTSTOP, st, CONTAINER_STOPPED, &e) < 0)

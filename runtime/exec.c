@@ -27,6 +27,7 @@
 #include "../common/cleanup.h"
 #include "../common/syscalls.h"
 #include "../common/util.h"
+#include "cgroup.h"
 #include "console.h"
 #include "forward.h"
 #include "lsm.h"
@@ -194,6 +195,7 @@ struct exec_child {
 	int pidfd;      /* of the container's init */
 	int join_flags; /* namespaces to join in the child */
 	int status_fd;  /* write end of the exec status pipe */
+	int go_fd;      /* read end: a byte once the runtime has placed us */
 	int console_fd;
 	int preserve_fds;
 	const struct kura_seccomp *filter; /* or NULL */
@@ -230,6 +232,11 @@ static _Noreturn void exec_child_main(const struct exec_child *c)
 	    c->filter && (!proc->no_new_privileges || seccomp_uses_notify(c->filter));
 
 	signals_reset();
+	/* Wait until the runtime has put us in the container's cgroup and
+	 * set our rlimits: nothing of the user's may run before. */
+	if (read(c->go_fd, &(char){0}, 1) != 1)
+		_exit(127);
+	close(c->go_fd);
 	if (c->join_flags && setns(c->pidfd, c->join_flags) < 0) {
 		kerr_set(&err, errno, "join the container's namespaces");
 		goto fail;
@@ -318,12 +325,27 @@ static void cleanup_seccompp(struct kura_seccomp **f)
 	seccomp_filter_free(*f);
 }
 
+/* Put pid in the container's cgroup (if it has one). */
+static int join_cgroup(int dirfd, pid_t pid, struct kerr *err)
+{
+	struct cgroup *cg;
+	int r;
+
+	if (container_cgroup_load(dirfd, &cg, err) < 0)
+		return kerr_code(err);
+	if (!cg)
+		return 0;
+	r = cgroup_attach(cg, pid, err);
+	cgroup_free(cg);
+	return r < 0 ? kerr_wrap(err, "join the container's cgroup") : 0;
+}
+
 int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int *ret_status,
                    struct kerr *err)
 {
 	_cleanup_close_ int rootfd = -1, dirfd = -1, init_pidfd = -1, console_fd = -1;
 	_cleanup_close_ int status_r = -1, status_w = -1, pidfd = -1, sc_parent = -1, sc_child = -1;
-	_cleanup_close_ int own_pidns = -1, own_timens = -1;
+	_cleanup_close_ int own_pidns = -1, own_timens = -1, go_r = -1, go_w = -1;
 	_cleanup_(cleanup_specp) struct oci_spec *spec = NULL;
 	_cleanup_(cleanup_seccompp) struct kura_seccomp *filter = NULL;
 	struct container_state st = {0};
@@ -340,7 +362,7 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int
 	    state_dir_open(rootfd, o->id, &dirfd, err) < 0 ||
 	    state_read(dirfd, o->id, &st, err) < 0)
 		return kerr_code(err);
-	status = state_status(dirfd, &st, false);
+	status = container_status_now(dirfd, &st);
 	if (status == CONTAINER_STOPPED) {
 		r = kerr_setx(err, EINVAL, "cannot exec in a stopped container");
 		goto out;
@@ -390,6 +412,12 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int
 	}
 	status_r = fds[0];
 	status_w = fds[1];
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		r = kerr_set(err, errno, "pipe");
+		goto out;
+	}
+	go_r = fds[0];
+	go_w = fds[1];
 
 	join = namespaces_to_join(st.pid);
 	/* pid and time namespaces apply to children: join them here, and go
@@ -414,6 +442,7 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int
 	    .pidfd = init_pidfd,
 	    .join_flags = join & ~(CLONE_NEWPID | CLONE_NEWTIME),
 	    .status_fd = status_w,
+	    .go_fd = go_r,
 	    .console_fd = console_fd,
 	    .preserve_fds = o->preserve_fds,
 	    .filter = filter,
@@ -439,8 +468,21 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int
 	close(steal_fd(status_w));
 	if (sc_child >= 0)
 		close(steal_fd(sc_child));
-	/* The rlimits of the process, set from outside as for the init. */
-	process_set_limits(pid, &spec->process, err);
+	close(steal_fd(go_r));
+	/* The cgroup and rlimits of the process, set from outside as for
+	 * the init, before it goes on. */
+	if ((r = join_cgroup(dirfd, pid, err)) < 0 ||
+	    (r = process_set_limits(pid, &spec->process, err)) < 0) {
+		sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+		waitpid(pid, NULL, 0);
+		goto out_mask;
+	}
+	if (write(go_w, "", 1) != 1) {
+		r = kerr_set(err, errno, "start the exec process");
+		waitpid(pid, NULL, 0);
+		goto out_mask;
+	}
+	close(steal_fd(go_w));
 	if (sc_parent >= 0 && (r = serve_seccomp(sc_parent, filter, &st, pid, err)) < 0) {
 		sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
 		waitpid(pid, NULL, 0);
