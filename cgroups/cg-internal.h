@@ -29,14 +29,16 @@ struct cg_dir {
 	char *path;        /* absolute */
 	char *controllers; /* as in struct cg_hierarchy */
 	bool v2;
+	char *base; /* where cgroup_plan() nests it; not saved (NULL when loaded) */
 };
 
 struct cgroup {
 	enum cgroup_mode mode;
 	struct cg_dir *dirs;
 	size_t n_dirs;
-	char **created; /* directories cgroup_create made, in creation order */
+	char **created; /* directories cgroup_realize() makes, in creation order */
 	size_t n_created;
+	char *rel; /* the planned path below each base; NULL when loaded */
 };
 
 /* The directory holding controller (v1 hierarchy that names it, else a

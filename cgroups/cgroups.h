@@ -174,6 +174,15 @@ struct cgroup;
 int cgroup_create(const char *cgroups_path, const char *id, const struct cgroup_resources *r,
                   struct cgroup **ret, struct kerr *err);
 
+/* cgroup_create() in two steps, so that a runtime killed in between
+ * leaves a record: cgroup_plan() computes the directory in every
+ * hierarchy and those that do not exist yet, making nothing; the caller
+ * saves cgroup_to_json() and then cgroup_realize() makes the directories
+ * and applies r.  After a failed realize, cgroup_destroy() removes what
+ * was made. */
+int cgroup_plan(const char *cgroups_path, const char *id, struct cgroup **ret, struct kerr *err);
+int cgroup_realize(struct cgroup *cg, const struct cgroup_resources *r, struct kerr *err);
+
 /* Move pid into the cgroup in every hierarchy. */
 int cgroup_attach(const struct cgroup *cg, pid_t pid, struct kerr *err);
 

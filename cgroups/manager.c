@@ -220,8 +220,8 @@ static void v2_delegate(const char *dir)
  * runc does (a limit needs its controller enabled in every ancestor);
  * the leaf delegates nothing, or it could not hold processes.  A hybrid
  * host's v2 hierarchy is left as it is: its root belongs to the host. */
-static int make_dirs(struct cgroup *cg, const struct cg_hierarchy *h, enum cgroup_mode mode,
-                     const char *base, const char *rel, struct kerr *err)
+static int make_dirs(const struct cg_hierarchy *h, enum cgroup_mode mode, const char *base,
+                     const char *rel, struct kerr *err)
 {
 	_cleanup_free_ char *copy = xstrdup(rel), *path = xstrdup(base);
 	bool delegate = h->v2 && mode == CGROUP_MODE_UNIFIED;
@@ -247,7 +247,6 @@ static int make_dirs(struct cgroup *cg, const struct cg_hierarchy *h, enum cgrou
 		free(path);
 		path = next;
 		if (mkdir(path, 0755) == 0) {
-			add_created(cg, path);
 			if (!h->v2 && cg_list_has(h->controllers, "cpuset") &&
 			    cpuset_inherit(path, err) < 0)
 				return kerr_code(err);
@@ -267,14 +266,31 @@ static void add_dir(struct cgroup *cg, const char *path, const char *controllers
 	    (struct cg_dir){.path = xstrdup(path), .controllers = xstrdup(controllers), .v2 = v2};
 }
 
-int cgroup_create(const char *cgroups_path, const char *id, const struct cgroup_resources *r,
-                  struct cgroup **ret, struct kerr *err)
+/* The directories below base that do not exist yet, shallowest first:
+ * what realize() will make, and destroy() remove. */
+static void plan_created(struct cgroup *cg, const char *base, const char *rel)
+{
+	_cleanup_free_ char *copy = xstrdup(rel), *path = xstrdup(base);
+	bool missing = false;
+
+	for (char *save = NULL, *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+		char *next = xasprintf("%s/%s", path, t);
+
+		free(path);
+		path = next;
+		if (missing || access(path, F_OK) < 0)
+			missing = true;
+		if (missing)
+			add_created(cg, path);
+	}
+}
+
+int cgroup_plan(const char *cgroups_path, const char *id, struct cgroup **ret, struct kerr *err)
 {
 	const struct cg_host *host;
 	struct cgroup *cg;
 	_cleanup_free_ char *rel = NULL;
 	bool absolute = cgroups_path && cgroups_path[0] == '/';
-	struct kerr ignored;
 
 	if (cg_host_get(&host, err) < 0)
 		return kerr_code(err);
@@ -291,21 +307,48 @@ int cgroup_create(const char *cgroups_path, const char *id, const struct cgroup_
 		    absolute ? xstrdup(h->mountpoint) : relative_base(h, host->mode);
 		_cleanup_free_ char *dir = xasprintf("%s/%s", base, rel);
 
-		if (make_dirs(cg, h, host->mode, base, rel, err) < 0)
-			goto fail;
 		add_dir(cg, dir, h->controllers, h->v2);
-		if (dir_has_procs(dir)) {
-			kerr_setx(err, EEXIST, "cgroup `%s` already holds processes", dir);
-			goto fail;
-		}
+		cg->dirs[i].base = steal_ptr(base);
+		plan_created(cg, cg->dirs[i].base, rel);
 	}
-	if (r && cg_apply(cg, r, err) < 0)
-		goto fail;
+	cg->rel = steal_ptr(rel);
 	*ret = cg;
 	return 0;
-fail:
-	cgroup_destroy(cg, &ignored);
-	return kerr_code(err);
+}
+
+int cgroup_realize(struct cgroup *cg, const struct cgroup_resources *r, struct kerr *err)
+{
+	const struct cg_host *host;
+
+	if (cg_host_get(&host, err) < 0)
+		return kerr_code(err);
+	if (!cg->rel || cg->n_dirs != host->n)
+		return kerr_setx(err, EINVAL, "cgroup: not planned in this process");
+	for (size_t i = 0; i < host->n; i++) {
+		const char *dir = cg->dirs[i].path;
+
+		if (make_dirs(&host->h[i], host->mode, cg->dirs[i].base, cg->rel, err) < 0)
+			return kerr_code(err);
+		if (dir_has_procs(dir))
+			return kerr_setx(err, EEXIST, "cgroup `%s` already holds processes", dir);
+	}
+	return r ? cg_apply(cg, r, err) : 0;
+}
+
+int cgroup_create(const char *cgroups_path, const char *id, const struct cgroup_resources *r,
+                  struct cgroup **ret, struct kerr *err)
+{
+	struct cgroup *cg;
+	struct kerr ignored;
+
+	if (cgroup_plan(cgroups_path, id, &cg, err) < 0)
+		return kerr_code(err);
+	if (cgroup_realize(cg, r, err) < 0) {
+		cgroup_destroy(cg, &ignored);
+		return kerr_code(err);
+	}
+	*ret = cg;
+	return 0;
 }
 
 int cgroup_attach(const struct cgroup *cg, pid_t pid, struct kerr *err)
@@ -455,11 +498,13 @@ void cgroup_free(struct cgroup *cg)
 	for (size_t i = 0; i < cg->n_dirs; i++) {
 		free(cg->dirs[i].path);
 		free(cg->dirs[i].controllers);
+		free(cg->dirs[i].base);
 	}
 	free(cg->dirs);
 	for (size_t i = 0; i < cg->n_created; i++)
 		free(cg->created[i]);
 	free(cg->created);
+	free(cg->rel);
 	free(cg);
 }
 

@@ -124,6 +124,9 @@ struct fsroot_root {
 	/* sparse */
 	const char *const *inherit; /* NULL-terminated absolute host dirs; NULL: defaults */
 	const char *hostname;       /* for /etc/hostname and /etc/hosts; NULL: "localhost" */
+	/* set by fsroot_root_premount(): the detached mount to attach */
+	bool premounted;
+	int mntfd;
 };
 
 /* "overlay" -> FSROOT_ROOT_OVERLAY...; -1 if unknown.  And back. */
@@ -152,6 +155,15 @@ bool fsroot_fstype_readonly(const char *fstype);
  * fills in root->fstype when it was NULL (a static string) and sets
  * root->readonly for a read-only filesystem. */
 int fsroot_root_check(struct fsroot_root *root, const char **ret_field, struct kerr *err);
+
+/* In the runtime, before the init is cloned (and put in a device cgroup
+ * that would refuse /dev/loop-control and the loop device): for a loop
+ * root, attach the image and mount it detached (root->mntfd, inherited
+ * by the init, which attaches it onto root.path).  The device detaches
+ * when that mount goes: with the init's mount namespace, or at once if
+ * the runtime dies first.  A no-op for the other types.  The caller
+ * closes root->mntfd once the init has it. */
+int fsroot_root_premount(struct fsroot_root *root, struct kerr *err);
 
 /* In the container's mount namespace, before fsroot_setup(): make `/` a
  * slave (so nothing reaches the host), then mount the root onto

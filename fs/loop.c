@@ -190,7 +190,35 @@ int fsroot_loop_attach(const char *image, bool readonly, int *ret_fd, int *ret_i
 	return configure(ctl, img, image, readonly, ret_fd, ret_index, err);
 }
 
+static int loop_mount_detached(const struct fsroot_root *root, int *ret_mntfd, struct kerr *err);
+
+int fsroot_root_premount(struct fsroot_root *root, struct kerr *err)
+{
+	int fd;
+
+	if (root->type != FSROOT_ROOT_LOOP || root->premounted)
+		return 0;
+	if (loop_mount_detached(root, &fd, err) < 0)
+		return kerr_wrap(err, "loop root `%s`", root->image);
+	root->premounted = true;
+	root->mntfd = fd;
+	return 0;
+}
+
 int fsroot_loop_mount(const struct fsroot_root *root, int targetfd, struct kerr *err)
+{
+	_cleanup_close_ int mntfd = -1;
+
+	if (root->premounted)
+		return fsroot_attach(root->mntfd, targetfd, err);
+	if (loop_mount_detached(root, &mntfd, err) < 0)
+		return kerr_code(err);
+	return fsroot_attach(mntfd, targetfd, err);
+}
+
+/* The image on a fresh autoclear loop device, mounted detached: the
+ * mount holds the only reference to the device once dev is closed. */
+static int loop_mount_detached(const struct fsroot_root *root, int *ret_mntfd, struct kerr *err)
 {
 	_cleanup_close_ int dev = -1, fsfd = -1, mntfd = -1;
 	const char *fstype = root->fstype;
@@ -221,5 +249,6 @@ int fsroot_loop_mount(const struct fsroot_root *root, int targetfd, struct kerr 
 		return kerr_set(err, errno, "stat `%s`", source);
 	if (mst.st_dev != dst.st_rdev)
 		return kerr_setx(err, EXDEV, "`%s` is not the device that was configured", source);
-	return fsroot_attach(mntfd, targetfd, err);
+	*ret_mntfd = steal_fd(mntfd);
+	return 0;
 }

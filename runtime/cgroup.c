@@ -43,14 +43,21 @@ int container_cgroup_create(int dirfd, const struct oci_spec *spec, const char *
 	struct kerr ignored;
 	int rc;
 
-	if (cgroup_create(spec->linux.cgroups_path, id, r, &cg, err) < 0)
+	/* Recorded before a directory exists: a runtime killed at any later
+	 * point leaves what `delete --force` needs to remove them. */
+	if (cgroup_plan(spec->linux.cgroups_path, id, &cg, err) < 0)
 		return kerr_code(err);
 	saved = cgroup_to_json(cg);
 	rc = state_save_cgroup(dirfd, saved, err);
 	json_object_put(saved);
 	if (rc < 0) {
-		cgroup_destroy(cg, &ignored);
+		cgroup_free(cg);
 		return rc;
+	}
+	if (cgroup_realize(cg, r, err) < 0) {
+		cgroup_destroy(cg, &ignored);
+		unlinkat(dirfd, "cgroup.json", 0);
+		return kerr_code(err);
 	}
 	*ret = cg;
 	return 0;

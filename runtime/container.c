@@ -29,6 +29,7 @@
 #include "lsm.h"
 #include "tty.h"
 #include "process.h"
+#include "rootopts.h"
 #include "seccomp.h"
 #include "spawn.h"
 #include "spec.h"
@@ -211,6 +212,8 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	_cleanup_(cleanup_seccompp) struct kura_seccomp *filter = NULL;
 	_cleanup_(cgroup_resources_free) struct cgroup_resources res = {0};
 	_cleanup_(cleanup_cgroupp) struct cgroup *cg = NULL;
+	_cleanup_rootopts_ struct rootopts root = {0};
+	_cleanup_free_ char *state_dir = NULL;
 	struct spawn_result child = {.pid = -1, .pidfd = -1, .sync_fd = -1};
 	struct spawn_config cfg;
 	uint64_t start_time = 0;
@@ -231,6 +234,9 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 		return kerr_code(err);
 	if (container_resources_from_spec(spec, &res, err) < 0)
 		return kerr_code(err);
+	state_dir = xasprintf("%s/%s", ctx->root, o->id);
+	if (rootopts_from_spec(spec, state_dir, &root, err) < 0)
+		return kerr_wrap(err, "config.json: annotations");
 	out->console_peer = -1;
 	if (spec->process.terminal && !o->console_socket && !relay_tty)
 		return kerr_setx(err, EINVAL,
@@ -263,6 +269,8 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	 * still tells `delete --force` what to remove. */
 	if (container_cgroup_create(dirfd, spec, o->id, &res, &cg, err) < 0)
 		goto fail;
+	if (rootopts_prepare(&root, spec, err) < 0 || fsroot_root_premount(&root.root, err) < 0)
+		goto fail;
 	if (o->console_socket && console_socket_connect(o->console_socket, &console_fd, err) < 0)
 		goto fail;
 	if (spec->process.terminal && !o->console_socket) {
@@ -289,6 +297,7 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	cfg = (struct spawn_config){
 	    .spec = spec,
 	    .seccomp = filter,
+	    .root = &root.root,
 	    .state = &out->state,
 	    .state_dirfd = pathfd,
 	    .console_socket_fd = console_fd,
@@ -299,6 +308,7 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	if (spawn_init(&cfg, &child, err) < 0)
 		goto fail;
 	out->state.pid = child.pid;
+	rootopts_free(&root); /* the init has its copy of a premounted root */
 	if (cgroup_attach(cg, child.pid, err) < 0 ||
 	    process_set_limits(child.pid, &spec->process, err) < 0)
 		goto fail_child;

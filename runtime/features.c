@@ -15,6 +15,7 @@
 #include "../common/cleanup.h"
 #include "../common/util.h"
 #include "lsm.h"
+#include "rootopts.h"
 #include "seccomp.h"
 #include "spec.h"
 
@@ -133,6 +134,9 @@ static json_object *annotations_object(void)
 	/* Callers such as podman read this key to offer checkpointing. */
 	json_object_object_add(o, "org.opencontainers.runc.checkpoint.enabled",
 	                       json_object_new_string("false"));
+	/* The tenant roots (docs/roots.md): each key with the values it takes. */
+	for (const struct rootopts_annotation *a = rootopts_annotations; a->key; a++)
+		json_object_object_add(o, a->key, json_object_new_string(a->values));
 	return o;
 }
 

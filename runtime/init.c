@@ -170,6 +170,12 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 
 	if (lsm_open_proc(proc, &lsm_proc, &err) < 0)
 		init_fail(sync_fd, &err);
+	/* The tenant root (overlay, loop image, sparse) goes onto root.path
+	 * first, in our new mount namespace: the hooks see the root the
+	 * process will, and every mount of it dies with the namespace. */
+	ns = spec_namespace(spec, CLONE_NEWNS);
+	if (ns && !ns->path && fsroot_root_mount(cfg->root, &err) < 0)
+		init_fail(sync_fd, &err);
 	/* prestart and createRuntime run in the runtime now, then
 	 * createContainer here: in our mount namespace, before pivot_root. */
 	if (spec->hooks.n_hooks[OCI_HOOK_PRESTART] ||
@@ -188,7 +194,6 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 			init_fail(sync_fd, &err);
 	}
 	fsroot_config_from_spec(cfg, userns_new, &fc);
-	ns = spec_namespace(spec, CLONE_NEWNS);
 	if (ns && !ns->path) {
 		if (fsroot_setup(&fc, &err) < 0)
 			init_fail(sync_fd, &err);

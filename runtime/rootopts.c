@@ -342,5 +342,7 @@ void rootopts_free(struct rootopts *o)
 	strv_free(o->lower);
 	strv_free(o->inherit);
 	free(o->upper_dir);
+	if (o->root.premounted)
+		close(o->root.mntfd);
 	memset(o, 0, sizeof(*o));
 }

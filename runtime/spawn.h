@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "../common/err.h"
+#include "../fs/fsroot.h"
 #include "spec.h"
 
 struct kura_seccomp;
@@ -24,6 +25,9 @@ struct spawn_config {
 	const struct oci_spec *spec;
 	/* linux.seccomp, built by the runtime; NULL: no filter. */
 	const struct kura_seccomp *seccomp;
+	/* The tenant root the init mounts onto root.path first (type
+	 * FSROOT_ROOT_DIR: root.path as it is). */
+	const struct fsroot_root *root;
 	/* id, bundle, annotations...: the state the container's hooks get. */
 	const struct container_state *state;
 	int state_dirfd;       /* O_PATH fd of the state dir holding exec.fifo */

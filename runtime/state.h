@@ -65,7 +65,7 @@ int state_write(int dirfd, const struct container_state *st, struct kerr *err);
 int state_read(int dirfd, const char *id, struct container_state *st, struct kerr *err);
 
 /* The container's cgroup (cgroup_to_json()) in ROOT/ID/cgroup.json,
- * written as soon as the cgroup exists, so that a create killed at any
+ * written before the cgroup's directories are made, so that a create killed at any
  * later point still tells delete what to remove.  load sets *ret to
  * NULL when there is none. */
 int state_save_cgroup(int dirfd, struct json_object *cgroup, struct kerr *err);

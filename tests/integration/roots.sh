@@ -146,6 +146,10 @@ _image()
 		command -v mksquashfs >/dev/null || skip "mksquashfs is not installed (squashfs-tools)"
 		mksquashfs "$src" "$img" -noappend -quiet -no-progress >/dev/null
 		;;
+	erofs)
+		command -v mkfs.erofs >/dev/null || skip "mkfs.erofs is not installed (erofs-utils)"
+		mkfs.erofs "$img" "$src" >/dev/null 2>&1
+		;;
 	esac || fail "cannot make the $kind image"
 }
 
@@ -174,6 +178,18 @@ t_loop_squashfs()
 	assert_ok "run of a squashfs loop root"
 	assert_contains "$OUT" "Read-only file system"
 	assert_contains "$OUT" shell_ok
+	assert_no_loops
+}
+
+t_loop_erofs()
+{
+	local img=$TEST_TMP/root.erofs
+	_image erofs "$img"
+	root_bundle l loop image="$img" -- sh -c '(echo x >/persist) 2>&1; grep " / " /proc/mounts'
+	kr run --bundle "$B" c1
+	assert_ok "run of an erofs loop root"
+	assert_contains "$OUT" "Read-only file system"
+	assert_contains "$OUT" erofs
 	assert_no_loops
 }
 
@@ -246,6 +262,7 @@ run_test "sparse: root.readonly fixes / and /etc, /tmp and /var stay writable" t
 run_test "sparse: run.kura.root.size stops a writer with ENOSPC" t_sparse_size_cap
 run_test "loop: ext4 image, read-write, persists, device detached" t_loop_ext4
 run_test "loop: squashfs image is read-only by nature" t_loop_squashfs
+run_test "loop: erofs image, type detected" t_loop_erofs
 run_test "loop: an image is never attached twice read-write" t_loop_not_twice_rw
 run_test "bad run.kura.root.* input: one error naming it, nothing left" t_bad_input
 run_test "kura killed during create: delete --force leaves nothing" t_killed_create
