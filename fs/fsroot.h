@@ -84,6 +84,10 @@ int fsroot_setup(const struct fsroot_config *cfg, struct kerr *err);
 /* After pivot and sysctls: readonlyPaths, maskedPaths, root.readonly. */
 int fsroot_finish(const struct fsroot_config *cfg, struct kerr *err);
 
+/* After pivot_root, before root.readonly: make process.cwd (mkdir -p,
+ * resolved inside the new root) when it is missing, as runc does. */
+int fsroot_make_cwd(const char *cwd, struct kerr *err);
+
 /* Open path inside the root dirfd without ever leaving it
  * (openat2 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS). */
 int fsroot_open_in_root(int rootfd, const char *path, int flags, mode_t mode, struct kerr *err);

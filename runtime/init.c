@@ -206,6 +206,8 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 		init_fail(sync_fd, &err);
 	if (sysctl_apply(spec, &err) < 0)
 		init_fail(sync_fd, &err);
+	if (ns && !ns->path && fsroot_make_cwd(proc->cwd, &err) < 0)
+		init_fail(sync_fd, &err);
 	if (ns && !ns->path && fsroot_finish(&fc, &err) < 0)
 		init_fail(sync_fd, &err);
 
