@@ -15,8 +15,9 @@
 # When the control fails, the scenario is a host or client problem, not
 # kura's: the runc line is then reported "# SKIP control failed" (with
 # its reason), and kura's failure of the same scenario is a SKIP too.
-# Set CL_STRICT_CONTROL=1 to count control failures as failures, and
-# CL_RUNTIMES="kura" (or "runc") to run one side only.
+# Set CL_STRICT_CONTROL=1 to count control failures as failures,
+# CL_RUNTIMES="kura" (or "runc") to run one side only, and CL_ONLY to an
+# extended regex of scenario function names to run only those.
 
 # What these clients expect of the runtime beyond the runtime spec (seen
 # with podman 4.3.1, conmon 2.1.6, containerd 1.6.20 and runc 1.1.5):
@@ -42,13 +43,16 @@
 #   (no pid namespace of its own) `kill --all ID SIG`; then `delete --force
 #   ID` from `podman container cleanup` (conmon's exit command).  rm -f of a
 #   running container stops it the same way first.
-# - pause/unpause: `pause ID` / `resume ID`; `ps --sync` runs `state ID` and
-#   uses "status" (created, running, paused, stopped).
+# - pause/unpause: `pause ID` / `resume ID`.  podman 4.3 never runs `state`
+#   in these scenarios (not even for `ps --sync`, which reads conmon's exit
+#   file): the container's status is podman's own record.
 # - update: `update --resources=FILE ID`, FILE a LinuxResources JSON in
 #   /var/tmp (not runc's --memory style flags).
-# - checkpoint: podman runs `checkpoint --help`; exit 0 means "supported".  A
-#   runtime without it must exit non-zero; podman then says "configured
-#   runtime does not support checkpoint/restore" and leaves the container.
+# - checkpoint: podman first asks criu for its version ("checkpoint/restore
+#   requires at least CRIU 31100" when criu is missing), then runs `RUNTIME
+#   checkpoint --help`: exit 0 means "supported".  A runtime without it must
+#   exit non-zero; podman then says "configured runtime does not support
+#   checkpoint/restore" and leaves the container running.
 # - cgroupfs manager: cgroupsPath is the absolute "<cgroup-parent>/libpod-ID";
 #   conmon sits in "<cgroup-parent>/conmon".  podman stats and conmon's OOM
 #   watch read that path (every v1 hierarchy) themselves, not via the runtime.
@@ -81,6 +85,7 @@
 CL_RUNC=${CL_RUNC:-$(command -v runc || echo /usr/sbin/runc)}
 CL_RUNTIMES=${CL_RUNTIMES:-runc kura}
 CL_STRICT_CONTROL=${CL_STRICT_CONTROL:-0}
+CL_ONLY=${CL_ONLY:-}
 CL_RESULTS=$TEST_TMP/.cl-results
 : >"$CL_RESULTS"
 _cl_teardown_cmds=()
@@ -248,11 +253,16 @@ cl_on_teardown()
 	_cl_teardown_cmds+=("$*")
 }
 
+# A teardown step that fails (it found something left, or could not
+# remove it) fails the file: counted like a leaked object.
 _cl_teardown()
 {
 	local i
 	for ((i = ${#_cl_teardown_cmds[@]} - 1; i >= 0; i--)); do
-		eval "${_cl_teardown_cmds[$i]}" || echo "# teardown step failed: ${_cl_teardown_cmds[$i]}"
+		if ! eval "${_cl_teardown_cmds[$i]}"; then
+			echo "# teardown step failed: ${_cl_teardown_cmds[$i]}"
+			_n_fail=$((_n_fail + 1))
+		fi
 	done
 	_cl_teardown_cmds=()
 	cl_cgroup_remove_ancestors
@@ -311,6 +321,7 @@ _cl_body()
 cl_scenario()
 {
 	local desc=$1 fn=$2 rt p f s res
+	[ -z "$CL_ONLY" ] || [[ $fn =~ ^($CL_ONLY)$ ]] || return 0
 	for rt in $CL_RUNTIMES; do
 		p=$_n_pass f=$_n_fail s=$_n_skip
 		run_test "$rt: $desc" _cl_body "$rt" "$fn"
@@ -517,22 +528,32 @@ pm_cleanup()
 }
 
 # At the end of the file: images, storage, and the check that all is gone.
+# Returns 1 (the file fails) when anything had to be swept up or is left.
 pm_teardown()
 {
+	local m bad=0
 	[ -n "${PM_DIR:-}" ] || return 0
 	RT=${RT:-$CL_RUNC}
-	pm_cleanup
+	pm_cleanup || bad=1
 	podman rmi -af >/dev/null 2>&1
-	local m
 	for m in $(pm_mounts | sort -r); do
 		echo "# leftover mount $m"
+		bad=1
 		umount -l "$m"
 	done
-	cl_cgroup_remove "$PM_CGPARENT" || echo "# cgroup $PM_CGPARENT left"
+	if [ -n "$(pm_mounts)" ]; then
+		echo "# mounts under $PM_DIR cannot be removed: $(pm_mounts | tr '\n' ' ')"
+		return 1
+	fi
+	cl_cgroup_remove "$PM_CGPARENT" || { echo "# cgroup $PM_CGPARENT left"; bad=1; }
+	[ -z "$(cl_cgroup_dirs "$PM_CGPARENT")" ] || { echo "# cgroup $PM_CGPARENT still there"; bad=1; }
 	for m in $PM_RUN_DIRS; do
 		rmdir "$m" 2>/dev/null
+		[ ! -e "$m" ] || { echo "# $m left (not empty: $(ls "$m" | head -3 | tr '\n' ' '))"; bad=1; }
 	done
 	rm -rf --one-file-system "$PM_DIR"
+	[ ! -e "$PM_DIR" ] || { echo "# $PM_DIR cannot be removed"; bad=1; }
+	return $bad
 }
 
 # ------------------------------------------------------------- containerd
@@ -704,30 +725,51 @@ cd_cleanup()
 	return $bad
 }
 
+# Stop our containerd (by its pid) and check that nothing of it is left:
+# process, shims, shim sockets, mounts, cgroups, state and root dirs.
 cd_teardown()
 {
-	local s
+	local s bad=0
 	[ -n "${CD_DIR:-}" ] || return 0
 	RT=${RT:-$CL_RUNC}
 	RT_NAME=${RT_NAME:-runc}
-	cd_cleanup
+	cd_cleanup || bad=1
 	cd_ctr image rm "$CD_IMG" >/dev/null 2>&1
-	if [ -n "${CD_PID:-}" ] && kill -0 "$CD_PID" 2>/dev/null; then
+	if [ -n "${CD_PID:-}" ] && pid_alive "$CD_PID"; then
 		kill -TERM "$CD_PID"
-		wait_until 10 sh -c "! kill -0 $CD_PID 2>/dev/null" || kill -KILL "$CD_PID"
+		if ! wait_until 10 _cd_daemon_gone; then
+			echo "# containerd $CD_PID ignored SIGTERM for 10 s: killed"
+			bad=1
+			kill -KILL "$CD_PID"
+		fi
 		wait "$CD_PID" 2>/dev/null
+	fi
+	if [ -n "${CD_PID:-}" ] && pid_alive "$CD_PID"; then
+		echo "# containerd $CD_PID is still running"
+		bad=1
 	fi
 	for s in $(comm -13 <(echo "$CD_SHIM_SOCKS_BEFORE") <(ls /run/containerd/s 2>/dev/null | sort)); do
 		echo "# shim socket left: /run/containerd/s/$s"
+		bad=1
 		rm -f "/run/containerd/s/$s"
 	done
 	for s in $(awk -v a="$CD_DIR/" 'index($5 "/", a) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
 		echo "# leftover mount $s"
+		bad=1
 		umount -l "$s"
 	done
-	cl_cgroup_remove "$CD_CGPARENT" || echo "# cgroup $CD_CGPARENT left"
+	cl_cgroup_remove "$CD_CGPARENT" || { echo "# cgroup $CD_CGPARENT left"; bad=1; }
+	[ -z "$(cl_cgroup_dirs "$CD_CGPARENT")" ] || { echo "# cgroup $CD_CGPARENT still there"; bad=1; }
 	for s in $CD_RUN_DIRS; do
 		rmdir "$s" 2>/dev/null
+		[ ! -e "$s" ] || { echo "# $s left (not empty: $(ls "$s" | head -3 | tr '\n' ' '))"; bad=1; }
 	done
 	rm -rf --one-file-system "$CD_DIR"
+	[ ! -e "$CD_DIR" ] || { echo "# $CD_DIR cannot be removed"; bad=1; }
+	return $bad
+}
+
+_cd_daemon_gone()
+{
+	! pid_alive "$CD_PID"
 }
