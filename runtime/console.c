@@ -86,17 +86,50 @@ static int bind_dev_console(int pty_fd, struct kerr *err)
 		return kerr_set(err, errno, "stat `/dev/console`");
 	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
 		return kerr_setx(err, EPERM, "`/dev/console` is not a file or device");
+	/* The source is the peer fd itself, never a path: /dev/pts/N or
+	 * /proc/self/fd/N would be looked up in the container's tree, which a
+	 * shared volume may have redirected (CVE-2025-52565). */
 	tree = open_tree(pty_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-	if (tree < 0) {
-		/* The pty fd is not a mount root: bind its procfs path instead. */
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", pty_fd);
-		tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		if (tree < 0)
-			return kerr_set(err, errno, "open_tree of the terminal");
-	}
+	if (tree < 0)
+		return kerr_set(err, errno, "open_tree of the terminal");
 	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return kerr_set(err, errno, "bind the terminal over `/dev/console`");
+	return 0;
+}
+
+/* The master from the ptmx of the devpts mounted on /dev/pts (what the
+ * /dev/ptmx -> pts/ptmx link names), never from whatever a path through
+ * the container's tree leads to: /dev/pts must be a devpts mount, and its
+ * ptmx is opened beneath it without symlinks or mount crossings, so a
+ * /dev or /dev/pts from a volume cannot make us open another file
+ * O_RDWR (CVE-2025-52565). */
+static int open_ptmx(int *ret_fd, struct kerr *err)
+{
+	struct open_how dir_how = {
+	    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	struct open_how how = {
+	    .flags = O_RDWR | O_NOCTTY | O_CLOEXEC,
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV,
+	};
+	_cleanup_close_ int root = -1, pts = -1, fd = -1;
+	struct statfs sfs;
+
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return kerr_set(err, errno, "open `/`");
+	pts = sys_openat2(root, "dev/pts", &dir_how);
+	if (pts < 0)
+		return kerr_set(err, errno, "open `/dev/pts`");
+	if (fstatfs(pts, &sfs) < 0 || sfs.f_type != DEVPTS_SUPER_MAGIC)
+		return kerr_setx(err, EPERM, "open `/dev/pts/ptmx`: `/dev/pts` is not devpts");
+	fd = sys_openat2(pts, "ptmx", &how);
+	if (fd < 0)
+		return kerr_set(err, errno, "open `/dev/pts/ptmx`");
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != DEVPTS_SUPER_MAGIC)
+		return kerr_setx(err, EPERM, "`/dev/pts/ptmx` is not on devpts");
+	*ret_fd = steal_fd(fd);
 	return 0;
 }
 
@@ -104,16 +137,12 @@ int console_setup_in_init(int socket_fd, const struct oci_process *proc, bool bi
                           struct kerr *err)
 {
 	_cleanup_close_ int master = -1, peer = -1;
-	struct statfs sfs;
 	int unlock = 0;
 
 	if (socket_fd < 0)
 		return kerr_setx(err, EINVAL, "process.terminal needs --console-socket");
-	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master < 0)
-		return kerr_set(err, errno, "open `/dev/ptmx`");
-	if (fstatfs(master, &sfs) < 0 || sfs.f_type != DEVPTS_SUPER_MAGIC)
-		return kerr_setx(err, EPERM, "`/dev/ptmx` is not on devpts");
+	if (open_ptmx(&master, err) < 0)
+		return kerr_code(err);
 	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
 		return kerr_set(err, errno, "unlock the terminal");
 	peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
