@@ -214,13 +214,20 @@ p_init()
 p_limits()
 {
 	local d
-	pm_run -d --name l1 --memory 64m --memory-swap 64m --cpus 0.5 --pids-limit 40 "$PM_IMG" sleep 1000
+	pm_run -d --name l1 --memory 64m --memory-swap 64m --memory-reservation 32m --cpus 0.5 \
+		--cpu-shares 512 --cpuset-cpus 0 --pids-limit 40 "$PM_IMG" sleep 1000
 	assert_ok "run -d with limits"
 	pm_wait_status l1 running
 	d=$(assert_own_cgroup l1 memory) || exit 1
 	assert_eq "$(cat "$d/memory.limit_in_bytes")" 67108864 "memory.limit_in_bytes"
+	assert_eq "$(cat "$d/memory.soft_limit_in_bytes")" 33554432 "memory.soft_limit_in_bytes (--memory-reservation)"
+	[ ! -e "$d/memory.memsw.limit_in_bytes" ] ||
+		assert_eq "$(cat "$d/memory.memsw.limit_in_bytes")" 67108864 "memory.memsw.limit_in_bytes (--memory-swap)"
 	d=$(assert_own_cgroup l1 cpu) || exit 1
 	assert_eq "$(cat "$d/cpu.cfs_quota_us")/$(cat "$d/cpu.cfs_period_us")" 50000/100000 "cpu quota/period"
+	assert_eq "$(cat "$d/cpu.shares")" 512 "cpu.shares"
+	d=$(assert_own_cgroup l1 cpuset) || exit 1
+	assert_eq "$(cat "$d/cpuset.cpus")" 0 "cpuset.cpus"
 	d=$(assert_own_cgroup l1 pids) || exit 1
 	assert_eq "$(cat "$d/pids.max")" 40 "pids.max"
 	# Seen from inside, through podman's cgroup mounts.
