@@ -39,22 +39,22 @@ int process_set_limits(pid_t pid, const struct oci_process *p, struct kerr *err)
 	return 0;
 }
 
+/* The highest capability this kernel knows, probed with PR_CAPBSET_READ
+ * (EINVAL past the last one).  Never read from
+ * /proc/sys/kernel/cap_last_cap: in the init that is the container's
+ * /proc, and an image without a procfs mount could make it claim a low
+ * number, so that the bounding set kept every capability above it. */
 static int last_cap(void)
 {
 	static int cached = -1;
-	char buf[16] = "";
-	int fd;
+	int c;
 
 	if (cached >= 0)
 		return cached;
-	fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (read(fd, buf, sizeof(buf) - 1) > 0)
-			cached = atoi(buf);
-		close(fd);
-	}
-	if (cached <= 0)
-		cached = CAP_LAST_CAP;
+	for (c = 0; c < 64; c++)
+		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) < 0 && errno == EINVAL)
+			break;
+	cached = c > 0 ? c - 1 : CAP_LAST_CAP;
 	return cached;
 }
 
@@ -67,6 +67,28 @@ static int capset_sets(uint64_t effective, uint64_t permitted, uint64_t inherita
 	     (uint32_t)(inheritable >> 32)},
 	};
 	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+/* Without process.capabilities the effective and permitted sets stay what
+ * they are, but nothing is inheritable: a caller's inheritable (or
+ * ambient) set must not reach the container, where a file with
+ * inheritable file capabilities would turn it into permitted ones
+ * (CVE-2022-27650). */
+static int clear_inheritable(struct kerr *err)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[2];
+	uint64_t effective, permitted;
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return kerr_set(err, errno, "process.capabilities: capget");
+	effective = data[0].effective | (uint64_t)data[1].effective << 32;
+	permitted = data[0].permitted | (uint64_t)data[1].permitted << 32;
+	if (capset_sets(effective, permitted, 0) < 0)
+		return kerr_set(err, errno, "process.capabilities: clear the inheritable set");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return kerr_set(err, errno, "process.capabilities.ambient: clear");
+	return 0;
 }
 
 int process_apply_identity(const struct oci_process *p, bool setgroups_allowed, struct kerr *err)
@@ -120,6 +142,8 @@ int process_apply_identity(const struct oci_process *p, bool setgroups_allowed, 
 				                spec_capability_name(c));
 		}
 	}
+	if (!p->has_capabilities && clear_inheritable(err) < 0)
+		return kerr_code(err);
 	if (p->user.has_umask)
 		umask(p->user.umask);
 	else
