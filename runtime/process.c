@@ -159,7 +159,7 @@ int process_enter_cwd(const char *cwd, struct kerr *err)
 		return kerr_set(err, errno, "process.cwd: chdir `%s`", cwd);
 	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
 		return kerr_setx(err, EPERM, "process.cwd: `%s` is outside the container's root",
-				 cwd);
+		                 cwd);
 	return 0;
 }
 
