@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +90,27 @@ static int clear_inheritable(struct kerr *err)
 	return 0;
 }
 
+/* The set*id calls of the init and of an exec'd process, as raw system
+ * calls.  Both are children of a raw clone3(), which glibc does not see:
+ * its setgroups()/setresuid() wrappers broadcast the change to every
+ * thread the parent had at clone time, and wait forever for one that was
+ * still starting (the parent's cgroup prewarm thread, say).  These
+ * processes have a single thread, so the raw call is the whole job. */
+static int sys_setgroups(size_t n, const gid_t *gids)
+{
+	return (int)syscall(SYS_setgroups, n, gids);
+}
+
+static int sys_setresgid(gid_t gid)
+{
+	return (int)syscall(SYS_setresgid, gid, gid, gid);
+}
+
+static int sys_setresuid(uid_t uid)
+{
+	return (int)syscall(SYS_setresuid, uid, uid, uid);
+}
+
 int process_apply_identity(const struct oci_process *p, bool setgroups_allowed, struct kerr *err)
 {
 	const struct oci_capabilities *caps = &p->capabilities;
@@ -111,16 +131,16 @@ int process_apply_identity(const struct oci_process *p, bool setgroups_allowed, 
 	}
 
 	if (setgroups_allowed) {
-		if (setgroups(p->user.n_additional_gids, p->user.additional_gids) < 0)
+		if (sys_setgroups(p->user.n_additional_gids, p->user.additional_gids) < 0)
 			return kerr_set(err, errno, "process.user.additionalGids: setgroups");
 	} else if (p->user.n_additional_gids > 0) {
 		return kerr_set(err, EPERM,
 		                "process.user.additionalGids: setgroups is denied in this user "
 		                "namespace");
 	}
-	if (setresgid(p->user.gid, p->user.gid, p->user.gid) < 0)
+	if (sys_setresgid(p->user.gid) < 0)
 		return kerr_set(err, errno, "process.user.gid: setgid %u", p->user.gid);
-	if (setresuid(p->user.uid, p->user.uid, p->user.uid) < 0)
+	if (sys_setresuid(p->user.uid) < 0)
 		return kerr_set(err, errno, "process.user.uid: setuid %u", p->user.uid);
 
 	if (p->has_capabilities) {

@@ -7,12 +7,18 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
 #include "../common/cleanup.h"
 #include "../common/syscalls.h"
 #include "../common/util.h"
+
+#ifndef PROC_ROOT_INO
+#define PROC_ROOT_INO 1 /* fs/proc/internal.h: the root of every procfs */
+#endif
 
 static const char *const ipc_keys[] = {
     "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
@@ -59,36 +65,69 @@ int sysctl_validate(const struct oci_spec *spec, struct kerr *err)
 	return 0;
 }
 
+/* A procfs handle to write sysctls through.  First choice: a private
+ * procfs instance, never attached anywhere, so nothing in the container's
+ * tree can stand in for it.  fsmount() refuses that in a user namespace
+ * whose mount namespace shows no full procfs (an image without a /proc
+ * mount); then the container's /proc, which must be the root of a procfs
+ * mount (ino 1, at a mount root): a tmpfs, a directory of the image, or a
+ * bind of some procfs subdirectory are refused (CVE-2019-16884,
+ * CVE-2025-52881).  The keys are then opened beneath it with no symlink
+ * and no mount crossing. */
+static int open_procfs(int *ret_fd, struct kerr *err)
+{
+	_cleanup_close_ int fs = -1, fd = -1;
+	struct statfs sfs;
+	struct statx stx;
+
+	fs = fsopen("proc", FSOPEN_CLOEXEC);
+	if (fs >= 0 && fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		fd = fsmount(fs, FSMOUNT_CLOEXEC,
+		             MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (fd < 0) {
+		fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return kerr_set(err, errno, "linux.sysctl: open `/proc`");
+		if (statx(fd, "", AT_EMPTY_PATH, STATX_INO, &stx) < 0)
+			return kerr_set(err, errno, "linux.sysctl: statx `/proc`");
+		if (stx.stx_ino != PROC_ROOT_INO || !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+			return kerr_setx(err, EINVAL,
+			                 "linux.sysctl: `/proc` is not the root of a procfs mount");
+	}
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		return kerr_setx(err, EINVAL, "linux.sysctl: `/proc` is not procfs");
+	*ret_fd = steal_fd(fd);
+	return 0;
+}
+
 int sysctl_apply(const struct oci_spec *spec, struct kerr *err)
 {
-	_cleanup_close_ int procsys = -1;
-	struct statfs sfs;
+	_cleanup_close_ int proc = -1;
 
 	if (spec->linux.n_sysctl == 0)
 		return 0;
-	/* Write only through a /proc/sys that is really procfs: a container
-	 * image must not redirect these writes (CVE-2019-16884 class). */
-	procsys = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (procsys < 0)
-		return kerr_set(err, errno, "linux.sysctl: open `/proc/sys`");
-	if (fstatfs(procsys, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-		return kerr_setx(err, EINVAL, "linux.sysctl: `/proc/sys` is not procfs");
+	if (open_procfs(&proc, err) < 0)
+		return kerr_code(err);
 	for (size_t i = 0; i < spec->linux.n_sysctl; i++) {
 		const struct oci_kv *kv = &spec->linux.sysctl[i];
-		_cleanup_free_ char *rel = xstrdup(kv->key);
+		_cleanup_free_ char *rel = xasprintf("sys/%s", kv->key);
 		struct open_how how = {
 		    .flags = O_WRONLY | O_CLOEXEC,
 		    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV,
 		};
 		_cleanup_close_ int fd = -1;
+		struct statfs sfs;
 		ssize_t n;
 
 		for (char *p = rel; *p; p++)
 			if (*p == '.')
 				*p = '/';
-		fd = sys_openat2(procsys, rel, &how);
+		fd = sys_openat2(proc, rel, &how);
 		if (fd < 0)
-			return kerr_set(err, errno, "linux.sysctl: open `/proc/sys/%s`", rel);
+			return kerr_set(err, errno, "linux.sysctl: open `/proc/%s`", rel);
+		if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+			return kerr_setx(err, EINVAL, "linux.sysctl: `/proc/%s` is not on procfs",
+			                 rel);
 		n = write_all(fd, kv->value, strlen(kv->value));
 		if (n < 0)
 			return kerr_set(err, (int)-n, "linux.sysctl: write %s=%s", kv->key,
