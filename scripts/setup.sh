@@ -6,6 +6,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q build-essential cmake pkg-config \
 		libjson-c-dev libseccomp-dev libcmocka-dev libcap-dev busybox-static jq \
 		qemu-system-x86 xz-utils zstd squashfs-tools erofs-utils e2fsprogs \
+		clang libclang-rt-14-dev libcap2-bin util-linux \
 		procps >/dev/null
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
