@@ -14,6 +14,8 @@
 #               if it is a tmpfs, as on most hosts, else /dev/shm: kura
 #               fsyncs its state files, which costs virtio I/O on a disk)
 #   --no-sealed skip the sealed-memfd re-exec comparison
+#   --limits    give every runtime the same linux.resources (memory 256M,
+#               swap 512M, pids 100, cpu shares 512, quota 50000/100000)
 #   --quick     -n 5 -s 20 -r 1 (smoke test)
 #
 # Environment: KURA=/path/to/kura (default: build the tree this script
@@ -25,7 +27,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-N=30 SEQ=100 REPS=3 SEALED=1 OUT=/tmp/kura-bench-results STATE_BASE=
+N=30 SEQ=100 REPS=3 SEALED=1 OUT=/tmp/kura-bench-results STATE_BASE= LIMITS=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) N=$2; shift ;;
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
 	-r) REPS=$2; shift ;;
 	-o) OUT=$2; shift ;;
 	--no-sealed) SEALED=0 ;;
+	--limits) LIMITS=1 ;;
 	--state-base) STATE_BASE=$2; shift ;;
 	--quick) N=5 SEQ=20 REPS=1 ;;
 	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
@@ -106,6 +109,7 @@ cleanup()
 			log "removing leftover cgroup $d"
 			rmdir "$d"
 		done
+	[ -z "${BENCH_KEEP_LOGS:-}" ] || cp -r "$W/logs" "$BENCH_KEEP_LOGS" 2>/dev/null
 	rm -rf "$W" "$S"
 	exit $rc
 }
@@ -155,6 +159,12 @@ for r in kura crun runc; do
 	# crun 1.8.1 rejects ociVersion 1.2.0; the rest is kura's `spec`
 	# (== crun/runc spec plus a cgroup namespace).
 	bundle_edit "$W/b-$r" '.ociVersion = "1.0.2"'
+	if [ "$LIMITS" = 1 ]; then
+		bundle_edit "$W/b-$r" '.linux.resources += {
+			"memory": {"limit": 268435456, "swap": 536870912},
+			"pids": {"limit": 100},
+			"cpu": {"shares": 512, "quota": 50000, "period": 100000}}'
+	fi
 done
 
 plan=$W/plan

@@ -29,6 +29,7 @@
 #ifndef KURA_CGROUPS_CGROUPS_H
 #define KURA_CGROUPS_CGROUPS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -182,6 +183,18 @@ int cgroup_create(const char *cgroups_path, const char *id, const struct cgroup_
  * was made. */
 int cgroup_plan(const char *cgroups_path, const char *id, struct cgroup **ret, struct kerr *err);
 int cgroup_realize(struct cgroup *cg, const struct cgroup_resources *r, struct kerr *err);
+
+/* Start taking, in a thread, the RCU grace period that the first
+ * cgroup.procs write of a process waits for on a v1 hierarchy (9-14 ms
+ * here), so that it passes while the caller does other work; wait for
+ * it right before cgroup_attach().  Best effort; a no-op on pure v2. */
+struct cgroup_prewarm {
+	bool started;
+	pthread_t thread;
+	char procs[4096];
+};
+void cgroup_prewarm_start(struct cgroup_prewarm *p);
+void cgroup_prewarm_wait(struct cgroup_prewarm *p);
 
 /* Move pid into the cgroup in every hierarchy. */
 int cgroup_attach(const struct cgroup *cg, pid_t pid, struct kerr *err);

@@ -208,12 +208,13 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 {
 	_cleanup_spec_ struct oci_spec *spec = NULL;
 	_cleanup_free_ char *bundle = NULL, *text = NULL;
-	_cleanup_close_ int rootfd = -1, dirfd = -1, console_fd = -1, pathfd = -1;
+	_cleanup_close_ int rootfd = -1, dirfd = -1, console_fd = -1, pathfd = -1, cgfd = -1;
 	_cleanup_(cleanup_seccompp) struct kura_seccomp *filter = NULL;
 	_cleanup_(cgroup_resources_free) struct cgroup_resources res = {0};
 	_cleanup_(cleanup_cgroupp) struct cgroup *cg = NULL;
 	_cleanup_rootopts_ struct rootopts root = {0};
 	_cleanup_free_ char *state_dir = NULL;
+	_cleanup_(cgroup_prewarm_wait) struct cgroup_prewarm prewarm = {0};
 	struct spawn_result child = {.pid = -1, .pidfd = -1, .sync_fd = -1};
 	struct spawn_config cfg;
 	uint64_t start_time = 0;
@@ -221,6 +222,8 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 
 	if (state_check_id(o->id, err) < 0)
 		return kerr_code(err);
+	/* From the start: the grace period should be over by the attach. */
+	cgroup_prewarm_start(&prewarm);
 	if (load_bundle(o->bundle, &bundle, &text, &spec, err) < 0)
 		return kerr_code(err);
 	if (!spec->has_process)
@@ -304,12 +307,14 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	    .preserve_fds = o->preserve_fds,
 	    .no_pivot = o->no_pivot,
 	    .lock_fd = dirfd,
+	    .cgroup_fd = cgfd = cgroup_v2_dirfd(cg),
 	};
 	if (spawn_init(&cfg, &child, err) < 0)
 		goto fail;
 	out->state.pid = child.pid;
 	rootopts_free(&root); /* the init has its copy of a premounted root */
-	if (cgroup_attach(cg, child.pid, err) < 0 ||
+	cgroup_prewarm_wait(&prewarm);
+	if ((!child.in_cgroup && cgroup_attach(cg, child.pid, err) < 0) ||
 	    process_set_limits(child.pid, &spec->process, err) < 0)
 		goto fail_child;
 	if (sync_send(child.sync_fd, SYNC_GO, 0, NULL) < 0) {

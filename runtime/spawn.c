@@ -187,7 +187,19 @@ int spawn_init(const struct spawn_config *cfg, struct spawn_result *ret, struct 
 		args.flags = flags | CLONE_PIDFD;
 		args.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	}
+	/* Born in its cgroup: no migration (on slow paths the intermediate
+	 * child is, and the init inherits it). */
+	if (cfg->cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cfg->cgroup_fd;
+	}
 	pid = sys_clone3(&args);
+	if (pid < 0 && cfg->cgroup_fd >= 0 && (errno == EINVAL || errno == E2BIG)) {
+		/* A kernel before 5.7: the runtime attaches the init later. */
+		args.flags &= ~CLONE_INTO_CGROUP;
+		args.cgroup = 0;
+		pid = sys_clone3(&args);
+	}
 	if (pid < 0)
 		return kerr_set(err, errno, "clone the container init");
 	if (pid == 0) {
@@ -233,6 +245,7 @@ int spawn_init(const struct spawn_config *cfg, struct spawn_result *ret, struct 
 		}
 	}
 	ret->pid = pid;
+	ret->in_cgroup = (args.flags & CLONE_INTO_CGROUP) != 0;
 	ret->pidfd = steal_fd(pidfd);
 	ret->sync_fd = steal_fd(parent_fd);
 	return 0;

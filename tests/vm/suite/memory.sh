@@ -28,6 +28,7 @@ t_oom()
 	pid_alive "$(ctr_pid nb)" || fail "neighbour's init died"
 	n=$(cg_stat nb memory.events oom_kill)
 	assert_eq "${n:-0}" 0 "neighbour's oom_kill"
+	measure "memory.max 32 MiB: hog $(grep '^dd=' "$TEST_TMP/hog.out") oom_kill=$(cg_stat hog memory.events oom_kill); neighbour $(state_of nb), oom_kill=${n:-0}"
 	if [ "$RUNTIME_NAME" != crun ]; then
 		kr events --stats hog
 		assert_ok "events --stats"
