@@ -54,7 +54,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_RT 8
+#define MAX_RT   8
 #define MAX_ARGS 32
 
 struct rt {
@@ -168,7 +168,8 @@ static void parse_plan(const char *path)
 				if (strncmp(o, "mntns=", 6) == 0) {
 					r->mntns_fd = open(o + 6, O_RDONLY | O_CLOEXEC);
 					if (r->mntns_fd < 0)
-						die("%s: open %s: %s", r->name, o + 6, strerror(errno));
+						die("%s: open %s: %s", r->name, o + 6,
+						    strerror(errno));
 				} else if (strcmp(o, "presealed") == 0) {
 					r->exe_fd = make_sealed_copy(r->argv[0]);
 				} else {
@@ -237,8 +238,8 @@ static int invoke(struct rt *r, double *ms, long *rss_kb, const char *verb, ...)
 		struct pollfd p = {.fd = pfd, .events = POLLIN};
 
 		if (poll(&p, 1, timeout_s * 1000) == 0) {
-			fprintf(stderr, "lcbench: %s %s timed out after %d s, killing %d\n", r->name,
-			        verb, timeout_s, (int)pid);
+			fprintf(stderr, "lcbench: %s %s timed out after %d s, killing %d\n",
+			        r->name, verb, timeout_s, (int)pid);
 			kill(pid, SIGKILL);
 		}
 		close(pfd);
@@ -343,8 +344,8 @@ static void report(const char *bench, struct metric *m)
 			rc = med / pct(&m->s[icrun], 50);
 		if (irunc >= 0 && i != irunc)
 			rr = med / pct(&m->s[irunc], 50);
-		printf("%-16s %-14s %4d %10.2f %10.2f %10.2f %10.2f %10.2f", m->name, rts[i].name, s->n,
-		       med, pct(s, 10), pct(s, 90), pct(s, 0), pct(s, 100));
+		printf("%-16s %-14s %4d %10.2f %10.2f %10.2f %10.2f %10.2f", m->name, rts[i].name,
+		       s->n, med, pct(s, 10), pct(s, 90), pct(s, 0), pct(s, 100));
 		if (!isnan(rc))
 			printf(" %7.2fx", rc);
 		else
@@ -355,8 +356,10 @@ static void report(const char *bench, struct metric *m)
 			printf(" %8s", "-");
 		printf("  %s\n", m->unit);
 		if (jf) {
-			fprintf(jf, "{\"bench\":\"%s\",\"metric\":\"%s\",\"runtime\":\"%s\",\"unit\":\"%s\","
-			            "\"n\":%d",
+			fprintf(jf,
+			        "{\"bench\":\"%s\",\"metric\":\"%s\",\"runtime\":\"%s\",\"unit\":"
+			        "\"%s\","
+			        "\"n\":%d",
 			        bench, m->name, rts[i].name, m->unit, s->n);
 			jnum("median", med);
 			jnum("p10", pct(s, 10));
@@ -474,8 +477,8 @@ static void mode_cycle(int n, int warm)
 			id_for(id, sizeof(id), r, "cyc", round + warm);
 			snprintf(pidf, sizeof(pidf), "%s/%s.pid", tmpdir, id);
 			t0 = now_ms();
-			st = invoke(r, &ms, &kc, "create", "--bundle", r->bundle, "--pid-file", pidf, id,
-			            (char *)NULL);
+			st = invoke(r, &ms, &kc, "create", "--bundle", r->bundle, "--pid-file",
+			            pidf, id, (char *)NULL);
 			tc = now_ms();
 			if (st != 0) {
 				fail(r, "create", st);
@@ -539,7 +542,8 @@ static void mode_seq(int n, int seqlen, int warm)
 				int st;
 
 				id_for(id, sizeof(id), r, tag, j);
-				st = invoke(r, &ms, &kb, "run", "--bundle", r->bundle, id, (char *)NULL);
+				st = invoke(r, &ms, &kb, "run", "--bundle", r->bundle, id,
+				            (char *)NULL);
 				if (st != 0) {
 					fail(r, "run", st);
 					ok = 0;
@@ -551,7 +555,8 @@ static void mode_seq(int n, int seqlen, int warm)
 	}
 	char title[128];
 
-	snprintf(title, sizeof(title), "%d sequential `run`s of /bin/true, total wall s per block", seqlen);
+	snprintf(title, sizeof(title), "%d sequential `run`s of /bin/true, total wall s per block",
+	         seqlen);
 	header(title);
 	report("seq", &tot);
 }
@@ -608,11 +613,13 @@ int main(int argc, char **argv)
 			snprintf(tmpdir, sizeof(tmpdir), "%s", optarg);
 			break;
 		default:
-			die("usage: lcbench [-j JSONL] [-n N] [-w WARMUP] [-s SEQ] [-t S] -d TMPDIR MODE PLAN");
+			die("usage: lcbench [-j JSONL] [-n N] [-w WARMUP] [-s SEQ] [-t S] -d "
+			    "TMPDIR MODE PLAN");
 		}
 	}
 	if (argc - optind != 2 || !tmpdir[0])
-		die("usage: lcbench [-j JSONL] [-n N] [-w WARMUP] [-s SEQ] [-t S] -d TMPDIR MODE PLAN");
+		die("usage: lcbench [-j JSONL] [-n N] [-w WARMUP] [-s SEQ] [-t S] -d TMPDIR MODE "
+		    "PLAN");
 	mode = argv[optind];
 	plan = argv[optind + 1];
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)

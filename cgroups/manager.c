@@ -273,7 +273,8 @@ static void plan_created(struct cgroup *cg, const char *base, const char *rel)
 	_cleanup_free_ char *copy = xstrdup(rel), *path = xstrdup(base);
 	bool missing = false;
 
-	for (char *save = NULL, *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+	for (char *save = NULL, *t = strtok_r(copy, "/", &save); t;
+	     t = strtok_r(NULL, "/", &save)) {
 		char *next = xasprintf("%s/%s", path, t);
 
 		free(path);

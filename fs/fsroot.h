@@ -23,24 +23,24 @@
 /* One OCI mount with its options already parsed. */
 struct fsroot_mount {
 	const char *destination; /* absolute path inside the root */
-	const char *source;	 /* may be NULL (e.g. tmpfs) */
-	const char *type;	 /* may be NULL for bind mounts */
-	char *data;		 /* filesystem options joined with ',', owned, may be NULL */
-	unsigned long flags;	 /* MS_* to set (MS_RDONLY, MS_NOSUID, ...) */
-	unsigned long clear;	 /* MS_* explicitly cleared ("rw", "suid", ...) */
-	uint64_t rec_attr_set;	 /* MOUNT_ATTR_* from recursive r* options */
+	const char *source;      /* may be NULL (e.g. tmpfs) */
+	const char *type;        /* may be NULL for bind mounts */
+	char *data;              /* filesystem options joined with ',', owned, may be NULL */
+	unsigned long flags;     /* MS_* to set (MS_RDONLY, MS_NOSUID, ...) */
+	unsigned long clear;     /* MS_* explicitly cleared ("rw", "suid", ...) */
+	uint64_t rec_attr_set;   /* MOUNT_ATTR_* from recursive r* options */
 	uint64_t rec_attr_clr;
 	unsigned long propagation; /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE [|MS_REC] */
-	bool bind;		   /* "bind" or "rbind", or type "bind" */
-	bool recursive;		   /* "rbind" */
-	bool idmap;		   /* "idmap"/"ridmap": not supported yet, refused */
+	bool bind;                 /* "bind" or "rbind", or type "bind" */
+	bool recursive;            /* "rbind" */
+	bool idmap;                /* "idmap"/"ridmap": not supported yet, refused */
 };
 
 /* Parse the OCI options of one mount into m (flags, clear, propagation,
  * bind, data...).  Unknown options are passed to the filesystem as data,
  * as runc does.  err names the offending option. */
 int fsroot_parse_mount_options(const char *const *options, size_t n, struct fsroot_mount *m,
-			       struct kerr *err);
+                               struct kerr *err);
 
 /* Parse one propagation name ("rslave", "shared", ...) to MS_* flags. */
 int fsroot_parse_propagation(const char *name, unsigned long *ret);
@@ -48,7 +48,7 @@ int fsroot_parse_propagation(const char *name, unsigned long *ret);
 /* A device node from linux.devices (or the defaults). */
 struct fsroot_device {
 	const char *path; /* absolute, under /dev */
-	char type;	  /* 'c', 'b', 'u' or 'p' */
+	char type;        /* 'c', 'b', 'u' or 'p' */
 	int64_t major;
 	int64_t minor;
 	bool has_mode;
@@ -60,20 +60,20 @@ struct fsroot_device {
 };
 
 struct fsroot_config {
-	const char *rootfs; /* absolute host path of root.path */
-	bool readonly;	    /* root.readonly */
+	const char *rootfs;        /* absolute host path of root.path */
+	bool readonly;             /* root.readonly */
 	unsigned long propagation; /* rootfsPropagation; 0 means MS_SLAVE|MS_REC */
 	const struct fsroot_mount *mounts;
 	size_t n_mounts;
 	const struct fsroot_device *devices; /* linux.devices, added to the defaults */
 	size_t n_devices;
-	const char *const *masked_paths; /* NULL-terminated, may be NULL */
+	const char *const *masked_paths;   /* NULL-terminated, may be NULL */
 	const char *const *readonly_paths; /* NULL-terminated, may be NULL */
-	bool in_user_ns;		   /* mknod is refused: bind device nodes instead */
-	bool new_pid_ns;		   /* the container has its own pid namespace */
-	bool new_net_ns;		   /* the container has its own network namespace */
-	const char *mount_label;	   /* SELinux mount label, may be NULL */
-	bool no_pivot; /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+	bool in_user_ns;                   /* mknod is refused: bind device nodes instead */
+	bool new_pid_ns;                   /* the container has its own pid namespace */
+	bool new_net_ns;                   /* the container has its own network namespace */
+	const char *mount_label;           /* SELinux mount label, may be NULL */
+	bool no_pivot;                     /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 };
 
 /* In the container's mount namespace, before pivot: everything up to and

@@ -127,8 +127,7 @@ int container_cgroup_signal(int dirfd, int sig, bool *ret_found, struct kerr *er
 	return r;
 }
 
-int container_cgroup_pids(int dirfd, pid_t **ret, size_t *ret_n, bool *ret_found,
-                          struct kerr *err)
+int container_cgroup_pids(int dirfd, pid_t **ret, size_t *ret_n, bool *ret_found, struct kerr *err)
 {
 	struct cgroup *cg;
 	int r;

@@ -42,8 +42,7 @@ enum container_status container_status_now(int dirfd, const struct container_sta
 int container_cgroup_signal(int dirfd, int sig, bool *ret_found, struct kerr *err);
 
 /* The pids in the recorded cgroup; *ret_found false when there is none. */
-int container_cgroup_pids(int dirfd, pid_t **ret, size_t *ret_n, bool *ret_found,
-                          struct kerr *err);
+int container_cgroup_pids(int dirfd, pid_t **ret, size_t *ret_n, bool *ret_found, struct kerr *err);
 
 int container_pause(const struct runtime_ctx *ctx, const char *id, struct kerr *err);
 int container_resume(const struct runtime_ctx *ctx, const char *id, struct kerr *err);

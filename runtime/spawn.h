@@ -34,16 +34,16 @@ struct spawn_config {
 	int console_socket_fd; /* connected --console-socket, or -1 */
 	int preserve_fds;      /* fds 3 .. 3+n-1 reach the container */
 	bool no_pivot;
-	int lock_fd; /* the runtime's flock on the state dir: the child must
-	              * close its copy, or it would hold the lock until exec */
+	int lock_fd;   /* the runtime's flock on the state dir: the child must
+	                * close its copy, or it would hold the lock until exec */
 	int cgroup_fd; /* a v2 cgroup directory to clone the init into
 	                * (CLONE_INTO_CGROUP), or -1 */
 };
 
 struct spawn_result {
-	pid_t pid;   /* host pid of the init */
-	int pidfd;   /* pidfd of the init */
-	int sync_fd; /* runtime end of the sync socket */
+	pid_t pid;      /* host pid of the init */
+	int pidfd;      /* pidfd of the init */
+	int sync_fd;    /* runtime end of the sync socket */
 	bool in_cgroup; /* born in cfg->cgroup_fd's cgroup */
 };
 

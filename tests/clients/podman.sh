@@ -198,6 +198,76 @@ p_security()
 	assert_contains "$OUT" "size=1024k" "--tmpfs size"
 }
 
+p_options()
+{
+	local ns
+	# --privileged: every capability, the host's devices, no masked paths.
+	pm_run --rm --privileged "$PM_IMG" sh -c 'grep ^CapEff /proc/self/status; [ -c /dev/null ] && ls /dev | wc -l; grep -c " /proc/keys " /proc/mounts; true'
+	assert_ok "run --privileged"
+	assert_match "$OUT" 'CapEff:.*0000[0-9a-f]*fffff' "--privileged: capabilities"
+	[ "$(sed -n 2p <<<"$OUT")" -gt 50 ] || fail "--privileged: only $(sed -n 2p <<<"$OUT") entries in /dev"
+	assert_eq "$(sed -n 3p <<<"$OUT")" 0 "--privileged: /proc/keys not masked"
+	# --device: the node and its devices cgroup rule.
+	pm_run --rm --device /dev/zero:/dev/myzero "$PM_IMG" sh -c 'head -c 2 /dev/myzero | od -An -tx1'
+	assert_ok "run --device"
+	assert_eq "$(echo $OUT)" "00 00" "--device /dev/zero:/dev/myzero reads zeros"
+	pm_run --rm --sysctl kernel.msgmax=65536 --hostname box.example --security-opt no-new-privileges \
+		--oom-score-adj 100 --shm-size 1m "$PM_IMG" sh -c 'cat /proc/sys/kernel/msgmax; hostname; grep ^NoNewPrivs /proc/self/status; cat /proc/self/oom_score_adj; grep " /dev/shm " /proc/mounts'
+	assert_ok "run --sysctl --hostname --security-opt no-new-privileges --oom-score-adj --shm-size"
+	assert_eq "$(sed -n 1p <<<"$OUT")" 65536 "--sysctl kernel.msgmax"
+	assert_eq "$(sed -n 2p <<<"$OUT")" box.example "--hostname"
+	assert_match "$(sed -n 3p <<<"$OUT")" 'NoNewPrivs:.*1' "no-new-privileges"
+	assert_eq "$(sed -n 4p <<<"$OUT")" 100 "--oom-score-adj"
+	assert_contains "$(sed -n 5p <<<"$OUT")" size=1024k "--shm-size"
+	# podman's default seccomp profile is loaded and its masked paths
+	# masked; seccomp=unconfined removes the filter.
+	pm_run --rm "$PM_IMG" sh -c 'grep ^Seccomp: /proc/self/status; grep -c " /proc/keys " /proc/mounts; cat /proc/keys | wc -c'
+	assert_ok "run (defaults)"
+	assert_match "$(sed -n 1p <<<"$OUT")" 'Seccomp:.*2' "podman's default seccomp filter"
+	assert_eq "$(sed -n 2p <<<"$OUT")" 1 "/proc/keys masked (a mount over it)"
+	assert_eq "$(sed -n 3p <<<"$OUT")" 0 "/proc/keys reads empty (/dev/null)"
+	pm_run --rm --security-opt seccomp=unconfined "$PM_IMG" grep ^Seccomp: /proc/self/status
+	assert_match "$OUT" 'Seccomp:.*0' "seccomp=unconfined"
+	# A user namespace (podman chowns a copy of the image for it).
+	pm_run --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$PM_IMG" sh -c 'cat /proc/self/uid_map; id -u; touch /tmp/x'
+	assert_ok "run --uidmap"
+	assert_match "$(sed -n 1p <<<"$OUT")" '^ *0 +100000 +65536$' "--uidmap: uid_map"
+	assert_eq "$(sed -n 2p <<<"$OUT")" 0 "--uidmap: root inside"
+}
+
+# Namespaces joined by path: --pid/--ipc/--uts/--network container:NAME
+# and a pod (its containers join the infra container's ipc, net, uts).
+p_join()
+{
+	local want ns='for n in pid ipc uts net; do readlink /proc/self/ns/$n; done'
+	pm_run -d --name j1 "$PM_IMG" sleep 1000
+	assert_ok "run -d"
+	pm_wait_status j1 running
+	pmr exec j1 sh -c "$ns"
+	assert_ok "exec"
+	want=$OUT
+	pm_run --rm --pid container:j1 --ipc container:j1 --uts container:j1 --network container:j1 \
+		"$PM_IMG" sh -c "$ns; cat /proc/1/cmdline | tr '\\0' ' '"
+	assert_ok "run --pid/--ipc/--uts/--network container:j1"
+	assert_eq "$(head -4 <<<"$OUT")" "$want" "namespaces of a container that joined j1's"
+	assert_contains "$(sed -n 5p <<<"$OUT")" "sleep 1000" "pid 1 seen by the joined container"
+	pmr pod create --name pod1 --infra-image "$PM_IMG" --infra-command "sleep 1000"
+	assert_ok "pod create"
+	pm_run -d --pod pod1 --name pc1 "$PM_IMG" sleep 1000
+	assert_ok "run -d --pod pod1"
+	pm_wait_status pc1 running
+	local infra
+	infra=$(pm pod inspect --format '{{.InfraContainerID}}' pod1)
+	pm_wait_status "$infra" running
+	pmr exec "$infra" sh -c 'for n in ipc uts net; do readlink /proc/self/ns/$n; done'
+	want=$OUT
+	pmr exec pc1 sh -c 'for n in ipc uts net; do readlink /proc/self/ns/$n; done'
+	assert_ok "exec in a pod's container"
+	assert_eq "$OUT" "$want" "a pod's container shares the infra container's ipc, uts and net"
+	pmr pod rm -f -t 0 pod1
+	assert_ok "pod rm -f"
+}
+
 p_init()
 {
 	pm_run --rm --init "$PM_IMG" sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; echo $$'
@@ -418,6 +488,8 @@ cl_scenario "run -d, logs, top, kill -s, stop, start, restart, rm -f" p_lifecycl
 cl_scenario "exec plain, -t, -i, -u, -w, -e, -d" p_exec
 cl_scenario "run -i, run -t, run -it" p_tty_stdin
 cl_scenario "--read-only, --cap-drop all, -v, --tmpfs" p_security
+cl_scenario "--privileged, --device, --sysctl, --hostname, seccomp, --uidmap, ..." p_options
+cl_scenario "--pid/--ipc/--uts/--network container:, pods" p_join
 cl_scenario "--init" p_init
 cl_scenario "--memory, --cpus, --pids-limit in cgroup files, enforced" p_limits
 cl_scenario "OOM kill is exit 137" p_oom
