@@ -25,14 +25,23 @@ int tty_recv_master(int sock, int *ret_master, struct kerr *err)
 	    .msg_controllen = sizeof(control),
 	};
 	struct cmsghdr *cmsg;
+	unsigned ptn;
+	int fd;
 
 	while (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0)
 		if (errno != EINTR)
 			return kerr_set(err, errno, "receive the container's terminal");
 	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+	if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
+	    cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
 		return kerr_setx(err, EPROTO, "receive the container's terminal: no fd");
-	memcpy(ret_master, CMSG_DATA(cmsg), sizeof(int));
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	/* One fd, and a pty master: nothing else is relayed to our terminal. */
+	if ((msg.msg_flags & MSG_CTRUNC) || ioctl(fd, TIOCGPTN, &ptn) < 0) {
+		close(fd);
+		return kerr_setx(err, EPROTO, "receive the container's terminal: not a pty master");
+	}
+	*ret_master = fd;
 	return 0;
 }
 

@@ -62,6 +62,19 @@ t_run_exit_status()
 	assert_not_contains "$OUT" "on the terminal" "kura's stdout"
 }
 
+# `run` in the foreground with a terminal and no socket: kura takes the
+# master itself and relays it to its own stdio.
+t_run_relay()
+{
+	new_bundle b sh -c 'tty; read -r line; echo "read: $line"; exit 3'
+	edit '.process.terminal = true'
+	kr run --bundle "$B" c1 <<<"typed into kura"
+	assert_rc 3 "run with a terminal and no --console-socket"
+	OUT=${OUT//$'\r'/}
+	assert_match "$OUT" "/dev/pts/[0-9]+" "tty relayed by kura"
+	assert_contains "$OUT" "read: typed into kura" "input relayed by kura"
+}
+
 t_default_size()
 {
 	# Without consoleSize the size is the kernel's default, 0x0 (which
@@ -121,6 +134,7 @@ t_errors()
 
 run_test "create + start: the master over SCM_RIGHTS, size, input, output" t_create_start
 run_test "run --console-socket: output on the terminal, the exit status kept" t_run_exit_status
+run_test "run with a terminal and no socket relays it" t_run_relay
 run_test "no consoleSize: the kernel's default size" t_default_size
 run_test "exec --tty and exec --process with a terminal" t_exec_tty
 run_test "terminal errors name the console socket" t_errors
