@@ -58,8 +58,9 @@ for ((round = 0; round < ROUNDS; round++)); do
 		out=$(RUNTIME_UNDER_TEST=$bin KURA=$KURA VM_TESTS="cpu io memory pids" \
 			bash "$repo/tests/vm/run.sh" 2>&1) || true
 		echo "$out" | sed "s|^|$rt r$round: |" >>"$OUT/log.txt"
-		grep '^# measured: ' <<<"$out" | sed "s|^# measured: |$rt\t$round\t|" >>"$OUT/measured.txt"
-		grep -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$out" | tail -1 |
+		{ grep '^# measured: ' <<<"$out" || true; } |
+			sed "s|^# measured: |$rt\t$round\t|" >>"$OUT/measured.txt"
+		{ grep -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$out" || true; } | tail -1 |
 			sed "s|^|isolation.sh: $rt: |" >&2
 	done
 done

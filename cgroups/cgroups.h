@@ -187,7 +187,9 @@ int cgroup_realize(struct cgroup *cg, const struct cgroup_resources *r, struct k
 /* Start taking, in a thread, the RCU grace period that the first
  * cgroup.procs write of a process waits for on a v1 hierarchy (9-14 ms
  * here), so that it passes while the caller does other work; wait for
- * it right before cgroup_attach().  Best effort; a no-op on pure v2. */
+ * it before the process clones anything (a raw clone3() beside a live
+ * thread can copy a libc lock that thread holds).  Best effort; a no-op
+ * on pure v2. */
 struct cgroup_prewarm {
 	bool started;
 	pthread_t thread;

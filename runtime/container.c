@@ -309,11 +309,14 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	    .lock_fd = dirfd,
 	    .cgroup_fd = cgfd = cgroup_v2_dirfd(cg),
 	};
+	/* Joined before the clone: a raw clone3() copies a lock that the
+	 * exiting thread may hold in libc (malloc's, the stack cache's), and
+	 * the init would wait on it forever. */
+	cgroup_prewarm_wait(&prewarm);
 	if (spawn_init(&cfg, &child, err) < 0)
 		goto fail;
 	out->state.pid = child.pid;
 	rootopts_free(&root); /* the init has its copy of a premounted root */
-	cgroup_prewarm_wait(&prewarm);
 	if ((!child.in_cgroup && cgroup_attach(cg, child.pid, err) < 0) ||
 	    process_set_limits(child.pid, &spec->process, err) < 0)
 		goto fail_child;

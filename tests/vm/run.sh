@@ -168,9 +168,6 @@ initramfs_build()
 t0=$(now_ms)
 kernel_fetch
 initramfs_build
-# A small raw disk for the io.max test (sparse; reads come from the host).
-DISK=$CACHE/disk.img
-[ -e "$DISK" ] || truncate -s 256M "$DISK" || die "cannot create $DISK"
 exec 8>&-
 say "kernel $KVER ready in $(($(now_ms) - t0)) ms (cache: $CACHE)"
 
@@ -197,6 +194,10 @@ cleanup()
 trap cleanup EXIT
 trap 'say "interrupted"; echo "0 passed, 1 failed"; exit 130' INT
 trap 'say "terminated"; echo "0 passed, 1 failed"; exit 143' TERM
+# A small raw disk for the io.max test (sparse; reads come from the host),
+# one per run: qemu locks it, and runs may overlap.
+DISK=$CTL/disk.img
+truncate -s 256M "$DISK" || die "cannot create $DISK"
 
 # vm.env is read by /init (busybox sh) and by guest.sh: plain assignments.
 {
