@@ -175,6 +175,13 @@ struct cgroup;
 int cgroup_create(const char *cgroups_path, const char *id, const struct cgroup_resources *r,
                   struct cgroup **ret, struct kerr *err);
 
+/* --systemd-cgroup: "slice:prefix:name" (NULL or "": the default
+ * "system.slice:kura:ID") to the absolute path of the unit's directory
+ * systemd uses: "machine.slice:libpod:x" -> "/machine.slice/libpod-x.scope",
+ * "a-b.slice:p:x" -> "/a.slice/a-b.slice/p-x.scope". */
+int cgroup_path_from_systemd(const char *cgroups_path, const char *id, char **ret,
+                             struct kerr *err);
+
 /* cgroup_create() in two steps, so that a runtime killed in between
  * leaves a record: cgroup_plan() computes the directory in every
  * hierarchy and those that do not exist yet, making nothing; the caller

@@ -35,9 +35,10 @@ int container_resources_from_spec(const struct oci_spec *spec, struct cgroup_res
 	return 0;
 }
 
-int container_cgroup_create(int dirfd, const struct oci_spec *spec, const char *id,
+int container_cgroup_create(int dirfd, const struct oci_spec *spec, const char *id, bool systemd,
                             const struct cgroup_resources *r, struct cgroup **ret, struct kerr *err)
 {
+	_cleanup_free_ char *path = NULL;
 	struct cgroup *cg;
 	struct json_object *saved;
 	struct kerr ignored;
@@ -45,7 +46,9 @@ int container_cgroup_create(int dirfd, const struct oci_spec *spec, const char *
 
 	/* Recorded before a directory exists: a runtime killed at any later
 	 * point leaves what `delete --force` needs to remove them. */
-	if (cgroup_plan(spec->linux.cgroups_path, id, &cg, err) < 0)
+	if (systemd && cgroup_path_from_systemd(spec->linux.cgroups_path, id, &path, err) < 0)
+		return kerr_wrap(err, "config.json");
+	if (cgroup_plan(systemd ? path : spec->linux.cgroups_path, id, &cg, err) < 0)
 		return kerr_code(err);
 	saved = cgroup_to_json(cg);
 	rc = state_save_cgroup(dirfd, saved, err);

@@ -19,8 +19,9 @@ int container_resources_from_spec(const struct oci_spec *spec, struct cgroup_res
                                   struct kerr *err);
 
 /* Create the cgroup for spec in the state directory dirfd's name and
- * record it there (cgroup.json) before anything else can fail. */
-int container_cgroup_create(int dirfd, const struct oci_spec *spec, const char *id,
+ * record it there (cgroup.json) before anything else can fail.  systemd:
+ * cgroupsPath is in --systemd-cgroup's "slice:prefix:name" form. */
+int container_cgroup_create(int dirfd, const struct oci_spec *spec, const char *id, bool systemd,
                             const struct cgroup_resources *r, struct cgroup **ret,
                             struct kerr *err);
 

@@ -270,7 +270,7 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	}
 	/* Recorded in cgroup.json before a directory is made: a create
 	 * killed from here on still tells `delete --force` what to remove. */
-	if (container_cgroup_create(dirfd, spec, o->id, &res, &cg, err) < 0)
+	if (container_cgroup_create(dirfd, spec, o->id, ctx->systemd_cgroup, &res, &cg, err) < 0)
 		goto fail;
 	if (rootopts_prepare(&root, spec, err) < 0 || fsroot_root_premount(&root.root, err) < 0)
 		goto fail;

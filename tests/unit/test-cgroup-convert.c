@@ -239,6 +239,36 @@ static void test_merge(void **state)
 	cgroup_resources_free(&b);
 }
 
+static void check_systemd(const char *in, const char *want)
+{
+	struct kerr err = {0};
+	char *out = NULL;
+
+	assert_int_equal(cgroup_path_from_systemd(in, "c1", &out, &err), 0);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void test_systemd_path(void **state)
+{
+	struct kerr err = {0};
+	char *out = NULL;
+
+	check_systemd("machine.slice:libpod:abc", "/machine.slice/libpod-abc.scope");
+	check_systemd("a-b-c.slice:p:x", "/a.slice/a-b.slice/a-b-c.slice/p-x.scope");
+	check_systemd(":kura:x", "/system.slice/kura-x.scope");
+	check_systemd("-.slice::x", "/x.scope");
+	check_systemd(NULL, "/system.slice/kura-c1.scope");
+	check_systemd("system.slice:p:user-1.slice", "/user.slice/user-1.slice");
+	assert_int_equal(cgroup_path_from_systemd("/abs/path", "c1", &out, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "slice:prefix:name"));
+	assert_int_equal(cgroup_path_from_systemd("nota:p:x", "c1", &out, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "not a systemd slice"));
+	assert_int_equal(cgroup_path_from_systemd("a--b.slice:p:x", "c1", &out, &err), -EINVAL);
+	assert_int_equal(cgroup_path_from_systemd("a.slice:p:x/y", "c1", &out, &err), -EINVAL);
+	assert_null(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +280,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_errors),
 	    cmocka_unit_test(test_zero_means_unset),
 	    cmocka_unit_test(test_merge),
+	    cmocka_unit_test(test_systemd_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,6 +65,24 @@ t_abs_path()
 	[ ! -e "/sys/fs/cgroup/$TEST_TAG-abs" ] || fail "cannot remove the parents"
 }
 
+t_systemd_path()
+{
+	is_kura || skip "runc and crun need a systemd to talk to with --systemd-cgroup"
+	local want=/sys/fs/cgroup/kura.slice/kura-$TEST_TAG.slice/kt-$TEST_TAG.scope
+	vbundle b sleep 600
+	edit '.linux.cgroupsPath = $p' --arg p "kura-$TEST_TAG.slice:kt:$TEST_TAG"
+	res '.pids = {"limit": 21}'
+	kr --systemd-cgroup run -d --bundle "$B" s
+	assert_ok "run -d --systemd-cgroup"
+	assert_eq "$(cg_dir s)" "$want" "the unit's directory, as systemd names it"
+	assert_eq "$(cat "$want/pids.max")" 21 pids.max
+	kr delete --force s
+	assert_ok "delete --force (no flag: the path is recorded)"
+	[ ! -e "$want" ] || fail "$want left after delete"
+	rmdir "/sys/fs/cgroup/kura.slice/kura-$TEST_TAG.slice" "/sys/fs/cgroup/kura.slice" 2>/dev/null
+	[ ! -e "/sys/fs/cgroup/kura.slice/kura-$TEST_TAG.slice" ] || fail "the slices are left"
+}
+
 t_rel_path()
 {
 	local own want
@@ -109,6 +127,7 @@ t_events()
 run_test "delete and delete --force leave no cgroup" t_delete
 run_test "kill --all empties the cgroup" t_kill_all
 run_test "absolute cgroupsPath is used as is, below the v2 root" t_abs_path
+run_test "--systemd-cgroup: slice:prefix:name to the unit's directory" t_systemd_path
 run_test "relative cgroupsPath nests below the caller" t_rel_path
 run_test "events --stats reports cpu, memory and pids" t_events
 finish
