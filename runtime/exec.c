@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -241,7 +242,10 @@ static _Noreturn void exec_child_main(const struct exec_child *c)
 		kerr_set(&err, errno, "join the container's namespaces");
 		goto fail;
 	}
-	if ((c->join_flags & CLONE_NEWUSER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+	/* Raw system calls: glibc's wrappers would broadcast to the threads
+	 * it thinks we have (see process.c), and we are a raw clone3 child. */
+	if ((c->join_flags & CLONE_NEWUSER) &&
+	    (syscall(SYS_setresgid, 0, 0, 0) < 0 || syscall(SYS_setresuid, 0, 0, 0) < 0)) {
 		kerr_set(&err, errno, "switch to root in the container's user namespace");
 		goto fail;
 	}

@@ -233,6 +233,14 @@ p_options()
 	assert_ok "run --uidmap"
 	assert_match "$(sed -n 1p <<<"$OUT")" '^ *0 +100000 +65536$' "--uidmap: uid_map"
 	assert_eq "$(sed -n 2p <<<"$OUT")" 0 "--uidmap: root inside"
+	# exec joins that user namespace too.
+	pm_run -d --name u1 --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$PM_IMG" sleep 1000
+	assert_ok "run -d --uidmap"
+	pm_wait_status u1 running
+	pmr exec u1 sh -c 'id -u; cat /proc/self/uid_map'
+	assert_ok "exec in a --uidmap container"
+	assert_eq "$(sed -n 1p <<<"$OUT")" 0 "exec --uidmap: root inside"
+	assert_match "$(sed -n 2p <<<"$OUT")" '^ *0 +100000 +65536$' "exec --uidmap: uid_map"
 }
 
 # Namespaces joined by path: --pid/--ipc/--uts/--network container:NAME
