@@ -573,7 +573,9 @@ pm_teardown()
 # address, namespace and the task id: the teardown checks that none of
 # ours is left there (cd_run records every id; so does cd_note_id).
 
-CD_NS=kura-tests
+# A namespace of our own: the shim's socket names and containerd's
+# default runc root (/run/containerd/runc/NS) are per namespace.
+CD_NS=kura-tests-$TEST_TAG
 CD_IMG=localhost/kura-busybox:latest
 
 cl_containerd_init()
@@ -605,7 +607,7 @@ cl_containerd_init()
 	# The shim's socket dir is fixed in 1.6: removed at the end if we
 	# made it and nobody else's sockets are in it.
 	CD_RUN_DIRS=
-	for d in /run/containerd /run/containerd/s; do
+	for d in /run/containerd /run/containerd/s /run/containerd/runc; do
 		[ -e "$d" ] || CD_RUN_DIRS="$d $CD_RUN_DIRS"
 	done
 	CD_CGPARENT=$(cl_own_cgroup)/$TEST_TAG-ctrd
@@ -833,6 +835,17 @@ cd_teardown()
 	done
 	cl_cgroup_remove "$CD_CGPARENT" || { echo "# cgroup $CD_CGPARENT left"; bad=1; }
 	[ -z "$(cl_cgroup_dirs "$CD_CGPARENT")" ] || { echo "# cgroup $CD_CGPARENT still there"; bad=1; }
+	# The shim's cleanup of a dead shim (and `delete`) fall back to
+	# containerd's default runc root for our namespace: nothing may be
+	# left in it.
+	if [ -d "/run/containerd/runc/$CD_NS" ]; then
+		if [ -n "$(ls -A "/run/containerd/runc/$CD_NS")" ]; then
+			echo "# runtime state left in /run/containerd/runc/$CD_NS: $(ls -A "/run/containerd/runc/$CD_NS" | head -3 | tr '\n' ' ')"
+			bad=1
+			rm -rf "/run/containerd/runc/${CD_NS:?}"
+		fi
+		rmdir "/run/containerd/runc/$CD_NS" 2>/dev/null
+	fi
 	# Others' sockets may be there (another containerd): not ours to judge.
 	for s in $CD_RUN_DIRS; do
 		rmdir "$s" 2>/dev/null
