@@ -144,17 +144,23 @@ int cgroup_kill(const struct cgroup *cg, int sig, struct kerr *err)
 			cgroup_freeze(cg, false, &ignored);
 		return 0;
 	}
-	/* Frozen, nothing escapes by forking while we walk the list. */
+	/* Frozen, nothing escapes by forking while we walk the list: for
+	 * every signal, as runc does (`podman stop` of a --pid host
+	 * container is `kill --all ID 15`, and a child forked after the walk
+	 * would miss its SIGTERM).  A paused container stays paused, unless
+	 * the processes must run to die. */
 	frozen = cgroup_is_frozen(cg);
-	if (!frozen && sig == SIGKILL)
+	if (!frozen && sig != 0)
 		cgroup_freeze(cg, true, &ignored);
-	if (cgroup_pids(cg, &pids, &n, err) < 0)
+	if (cgroup_pids(cg, &pids, &n, err) < 0) {
+		if (!frozen && sig != 0)
+			cgroup_freeze(cg, false, &ignored);
 		return kerr_code(err);
+	}
 	for (size_t i = 0; i < n; i++)
 		if (kill(pids[i], sig) < 0 && errno != ESRCH && sig != 0)
 			kerr_set(&ignored, errno, "kill %d", (int)pids[i]);
-	/* Killed processes must run to die. */
-	if (sig == SIGKILL)
+	if ((!frozen && sig != 0) || sig == SIGKILL)
 		cgroup_freeze(cg, false, &ignored);
 	return 0;
 }

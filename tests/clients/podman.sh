@@ -401,12 +401,14 @@ p_host_ns()
 	assert_eq "$OUT" "$(hostname)" "--uts host"
 	# stop of a --pid host container: podman sends `kill --all ID 15`,
 	# which must reach every process of the container (runc: its cgroup),
-	# not only the init.  Each child notes the TERM it got in a volume
-	# (the init's death alone would not tell: `delete --force` SIGKILLs
-	# what is left, and a SIGKILL leaves no note).
+	# not only the init.  Each child notes the TERM it got in a volume;
+	# the init waits for them on its own TERM, so the notes are written
+	# before the init exits (after that, `delete --force` SIGKILLs what
+	# is left, and a SIGKILL leaves no note).
 	local vol=$TEST_TMP/hostns
 	rm -rf "$vol" && mkdir -p "$vol"
 	pm_run -d --name h1 --pid host -v "$vol:/v" "$PM_IMG" sh -c '
+		trap "wait; exit 0" TERM
 		for i in 1 2; do
 			sh -c "trap \"echo term > /v/\$\$; exit 0\" TERM; while :; do sleep 0.1; done" &
 		done
@@ -420,6 +422,7 @@ p_host_ns()
 	wait_until 5 _no_tagged_pids ||
 		fail "processes of the --pid host container survived stop: $(_tagged_pids | tr '\n' ' ')"
 	assert_eq "$(cat "$vol"/* 2>/dev/null | grep -c term)" 2 "children of a --pid host container that got stop's SIGTERM"
+	assert_eq "$(pm inspect --format '{{.State.ExitCode}}' h1)" 0 "exit code: the init's TERM trap, no SIGKILL"
 }
 
 p_checkpoint_probe()
