@@ -43,9 +43,20 @@
 #   (no pid namespace of its own) `kill --all ID SIG`; then `delete --force
 #   ID` from `podman container cleanup` (conmon's exit command).  rm -f of a
 #   running container stops it the same way first.
-# - pause/unpause: `pause ID` / `resume ID`.  podman 4.3 never runs `state`
-#   in these scenarios (not even for `ps --sync`, which reads conmon's exit
-#   file): the container's status is podman's own record.
+# - podman reads a stop's `kill` stderr: lines with "container not
+#   running", "open pidfd: No such process" or "kill container: No such
+#   process" are taken as "already stopped" and not shown.  When a kill
+#   fails it runs `RUNTIME state ID` (without --runtime-flag options) and
+#   takes "does not exist" / "No such file" in its error as "exited".
+# - pause/unpause: `pause ID` / `resume ID`.  podman 4.3 runs `state` in
+#   none of these scenarios (not even for `ps --sync`, which reads conmon's
+#   exit file): the container's status is podman's own record.
+# - --pid/--ipc/--uts/--network container:NAME and pods give namespace
+#   paths (/proc/PID/ns/*) of the other container's init.
+# - --cgroups=disabled: podman 4.3 refused it for kura ("not compatible
+#   with NoCgroups") even with kura in runtime_supports_nocgroups, by path
+#   or as a named [engine.runtimes] entry; crun passes that check.  Not
+#   tested.
 # - update: `update --resources=FILE ID`, FILE a LinuxResources JSON in
 #   /var/tmp (not runc's --memory style flags).
 # - checkpoint: podman first asks criu for its version ("checkpoint/restore
@@ -73,7 +84,10 @@
 #   exec --process /tmp/runc-processN --detach --pid-file B/<exec>.pid
 #   [--console-socket S]; ps --format json (a JSON array of host pids);
 #   checkpoint --image-path DIR --work-path DIR ID for `ctr task checkpoint`
-#   (its error text reaches ctr's message);
+#   (its error text reaches ctr's message).
+# - ctr run --uidmap/--gidmap drops --runc-binary and --runc-root: such a
+#   task runs with runc from $PATH under /run/containerd/runc/NS, whatever
+#   was asked.
 #   kill ID SIG (a number); kill --all ID 9 on forced delete, also after the
 #   init has died (runc then exits 0); delete ID, then delete --force ID.
 # - The shim is a child subreaper and reaps init and exec'd processes; it
@@ -391,6 +405,7 @@ cl_podman_init()
 		static_dir = "$PM_DIR/storage/libpod"
 		volume_path = "$PM_DIR/volumes"
 		runtime_supports_json = ["crun", "runc", "kura"]
+		runtime_supports_nocgroups = ["crun", "kura"]
 	EOC
 	cat >"$PM_DIR/storage.conf" <<-EOC
 		[storage]
@@ -835,9 +850,8 @@ cd_teardown()
 	done
 	cl_cgroup_remove "$CD_CGPARENT" || { echo "# cgroup $CD_CGPARENT left"; bad=1; }
 	[ -z "$(cl_cgroup_dirs "$CD_CGPARENT")" ] || { echo "# cgroup $CD_CGPARENT still there"; bad=1; }
-	# The shim's cleanup of a dead shim (and `delete`) fall back to
-	# containerd's default runc root for our namespace: nothing may be
-	# left in it.
+	# containerd's default runc root for our namespace (a task that lost
+	# its --runc-root, as ctr --uidmap does): nothing may be left in it.
 	if [ -d "/run/containerd/runc/$CD_NS" ]; then
 		if [ -n "$(ls -A "/run/containerd/runc/$CD_NS")" ]; then
 			echo "# runtime state left in /run/containerd/runc/$CD_NS: $(ls -A "/run/containerd/runc/$CD_NS" | head -3 | tr '\n' ' ')"
