@@ -1,7 +1,7 @@
 # clients/podman: podman 4.3 + conmon drive kura (--runtime) as they
 # drive runc.  Every scenario runs with runc first (the control), then
 # with kura; see tests/lib/clients.sh.  Needs root; installs podman,
-# conmon, catatonit and runc from Debian when missing.
+# conmon, catatonit, runc and criu from Debian when missing.
 . "$(dirname "$0")/../lib/common.sh"
 . "$KURA_SOURCE_DIR/tests/lib/clients.sh"
 
