@@ -309,8 +309,8 @@ p_limits()
 	d=$(assert_own_cgroup l1 pids) || exit 1
 	assert_eq "$(cat "$d/pids.max")" 40 "pids.max"
 	# Seen from inside, through podman's cgroup mounts.
-	pmr exec l1 cat /sys/fs/cgroup/memory/memory.limit_in_bytes
-	assert_eq "$OUT" 67108864 "memory limit seen in the container"
+	pmr exec l1 cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/pids/pids.max
+	assert_eq "$OUT" $'67108864\n50000\n40' "memory, cpu and pids limits seen in the container"
 	# cpu enforced: a busy loop is throttled.
 	d=$(assert_own_cgroup l1 cpu) || exit 1
 	pmr exec l1 timeout 1 sh -c 'while :; do :; done'
