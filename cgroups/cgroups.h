@@ -245,6 +245,11 @@ int cgroup_from_json(struct json_object *obj, struct cgroup **ret, struct kerr *
 const char *cgroup_path_of(const struct cgroup *cg, const char *controller);
 
 void cgroup_free(struct cgroup *cg);
+static inline void cgroup_freep(struct cgroup **cg)
+{
+	cgroup_free(*cg);
+}
+#define _cleanup_cgroup_ __attribute__((cleanup(cgroup_freep)))
 
 /* --------------------------------------------------------------- stats */
 

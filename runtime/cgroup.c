@@ -98,15 +98,10 @@ int container_cgroup_destroy(int dirfd, struct kerr *err)
 
 bool container_cgroup_frozen(int dirfd)
 {
-	struct cgroup *cg;
+	_cleanup_cgroup_ struct cgroup *cg = NULL;
 	struct kerr ignored;
-	bool frozen;
 
-	if (container_cgroup_load(dirfd, &cg, &ignored) < 0 || !cg)
-		return false;
-	frozen = cgroup_is_frozen(cg);
-	cgroup_free(cg);
-	return frozen;
+	return container_cgroup_load(dirfd, &cg, &ignored) == 0 && cg && cgroup_is_frozen(cg);
 }
 
 enum container_status container_status_now(int dirfd, const struct container_state *st)
@@ -116,34 +111,35 @@ enum container_status container_status_now(int dirfd, const struct container_sta
 
 int container_cgroup_signal(int dirfd, int sig, bool *ret_found, struct kerr *err)
 {
-	struct cgroup *cg;
-	int r;
+	_cleanup_cgroup_ struct cgroup *cg = NULL;
 
 	*ret_found = false;
 	if (container_cgroup_load(dirfd, &cg, err) < 0)
 		return kerr_code(err);
-	if (!cg)
-		return 0;
-	*ret_found = true;
-	r = cgroup_kill(cg, sig, err);
-	cgroup_free(cg);
-	return r;
+	*ret_found = cg != NULL;
+	return cg ? cgroup_kill(cg, sig, err) : 0;
 }
 
 int container_cgroup_pids(int dirfd, pid_t **ret, size_t *ret_n, bool *ret_found, struct kerr *err)
 {
-	struct cgroup *cg;
-	int r;
+	_cleanup_cgroup_ struct cgroup *cg = NULL;
 
 	*ret_found = false;
 	if (container_cgroup_load(dirfd, &cg, err) < 0)
 		return kerr_code(err);
-	if (!cg)
-		return 0;
-	*ret_found = true;
-	r = cgroup_pids(cg, ret, ret_n, err);
-	cgroup_free(cg);
-	return r;
+	*ret_found = cg != NULL;
+	return cg ? cgroup_pids(cg, ret, ret_n, err) : 0;
+}
+
+int container_cgroup_join(int dirfd, pid_t pid, struct kerr *err)
+{
+	_cleanup_cgroup_ struct cgroup *cg = NULL;
+
+	if (container_cgroup_load(dirfd, &cg, err) < 0)
+		return kerr_code(err);
+	if (cg && cgroup_attach(cg, pid, err) < 0)
+		return kerr_wrap(err, "join the container's cgroup");
+	return 0;
 }
 
 /* The locked state directory, state and cgroup of a container that must

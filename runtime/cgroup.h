@@ -42,6 +42,9 @@ enum container_status container_status_now(int dirfd, const struct container_sta
  * (and nothing is done) when there is no cgroup. */
 int container_cgroup_signal(int dirfd, int sig, bool *ret_found, struct kerr *err);
 
+/* Put pid in the recorded cgroup, if there is one (exec). */
+int container_cgroup_join(int dirfd, pid_t pid, struct kerr *err);
+
 /* The pids in the recorded cgroup; *ret_found false when there is none. */
 int container_cgroup_pids(int dirfd, pid_t **ret, size_t *ret_n, bool *ret_found, struct kerr *err);
 

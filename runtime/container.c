@@ -48,16 +48,6 @@ static void cleanup_statep(struct container_state *st)
 }
 #define _cleanup_state_ _cleanup_(cleanup_statep)
 
-static void cleanup_seccompp(struct kura_seccomp **f)
-{
-	seccomp_filter_free(*f);
-}
-
-static void cleanup_cgroupp(struct cgroup **cg)
-{
-	cgroup_free(*cg);
-}
-
 /* Run the runtime's hooks of one kind with the state (status, pid). */
 static int run_hooks(const struct oci_hook *hooks, size_t n, enum oci_hook_kind kind,
                      const struct container_state *st, enum container_status status,
@@ -209,9 +199,9 @@ static int create_container(const struct runtime_ctx *ctx, const struct containe
 	_cleanup_spec_ struct oci_spec *spec = NULL;
 	_cleanup_free_ char *bundle = NULL, *text = NULL;
 	_cleanup_close_ int rootfd = -1, dirfd = -1, console_fd = -1, pathfd = -1, cgfd = -1;
-	_cleanup_(cleanup_seccompp) struct kura_seccomp *filter = NULL;
+	_cleanup_seccomp_ struct kura_seccomp *filter = NULL;
 	_cleanup_(cgroup_resources_free) struct cgroup_resources res = {0};
-	_cleanup_(cleanup_cgroupp) struct cgroup *cg = NULL;
+	_cleanup_cgroup_ struct cgroup *cg = NULL;
 	_cleanup_rootopts_ struct rootopts root = {0};
 	_cleanup_free_ char *state_dir = NULL;
 	_cleanup_(cgroup_prewarm_wait) struct cgroup_prewarm prewarm = {0};

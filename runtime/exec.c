@@ -324,26 +324,6 @@ static int serve_seccomp(int sock, const struct kura_seccomp *filter,
 	return 0;
 }
 
-static void cleanup_seccompp(struct kura_seccomp **f)
-{
-	seccomp_filter_free(*f);
-}
-
-/* Put pid in the container's cgroup (if it has one). */
-static int join_cgroup(int dirfd, pid_t pid, struct kerr *err)
-{
-	struct cgroup *cg;
-	int r;
-
-	if (container_cgroup_load(dirfd, &cg, err) < 0)
-		return kerr_code(err);
-	if (!cg)
-		return 0;
-	r = cgroup_attach(cg, pid, err);
-	cgroup_free(cg);
-	return r < 0 ? kerr_wrap(err, "join the container's cgroup") : 0;
-}
-
 int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int *ret_status,
                    struct kerr *err)
 {
@@ -351,7 +331,7 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int
 	_cleanup_close_ int status_r = -1, status_w = -1, pidfd = -1, sc_parent = -1, sc_child = -1;
 	_cleanup_close_ int own_pidns = -1, own_timens = -1, go_r = -1, go_w = -1;
 	_cleanup_(cleanup_specp) struct oci_spec *spec = NULL;
-	_cleanup_(cleanup_seccompp) struct kura_seccomp *filter = NULL;
+	_cleanup_seccomp_ struct kura_seccomp *filter = NULL;
 	struct container_state st = {0};
 	void *replaced[3] = {NULL, NULL, NULL};
 	struct exec_child child;
@@ -475,7 +455,7 @@ int container_exec(const struct runtime_ctx *ctx, const struct exec_opts *o, int
 	close(steal_fd(go_r));
 	/* The cgroup and rlimits of the process, set from outside as for
 	 * the init, before it goes on. */
-	if ((r = join_cgroup(dirfd, pid, err)) < 0 ||
+	if ((r = container_cgroup_join(dirfd, pid, err)) < 0 ||
 	    (r = process_set_limits(pid, &spec->process, err)) < 0) {
 		sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
 		waitpid(pid, NULL, 0);

@@ -103,5 +103,10 @@ int seccomp_send_listener(const char *listener_path, const char *metadata, int n
 struct json_object *seccomp_features_json(void);
 
 void seccomp_filter_free(struct kura_seccomp *f);
+static inline void seccomp_filter_freep(struct kura_seccomp **f)
+{
+	seccomp_filter_free(*f);
+}
+#define _cleanup_seccomp_ __attribute__((cleanup(seccomp_filter_freep)))
 
 #endif

@@ -116,15 +116,16 @@ t_masked_and_readonly_paths()
 
 t_no_host_mounts_leak()
 {
-	local before after
-	before=$(wc -l </proc/self/mountinfo)
+	# (Other tests may mount things meanwhile: look for ours only.)
 	new_bundle b sleep 1000
 	edit '.mounts += [{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs"}]'
 	k run -d --bundle "$B" c1 || fail "run -d"
-	after=$(wc -l </proc/self/mountinfo)
-	assert_eq "$after" "$before" "host mount table while the container runs"
-	grep -q "$TEST_TMP" /proc/self/mountinfo && fail "a container mount is visible on the host"
-	true
+	if grep -F "$B" /proc/self/mountinfo; then
+		fail "a container mount is visible on the host"
+	fi
+	# The container itself has them.
+	kr exec c1 grep -c " /scratch " /proc/self/mountinfo
+	assert_eq "$OUT" 1 "the tmpfs inside"
 }
 
 t_bad_mounts()
