@@ -1,7 +1,14 @@
 #!/bin/bash
-# cpu.max caps a busy container (usage within +-5% of the cap, nr_throttled
-# grows); cpu.weight 100:300 splits one CPU 1:3 (+-5%).
+# cpu.max caps a busy container (usage within TOL of the cap, nr_throttled
+# grows); cpu.weight 100:300 splits one CPU 1:3 (within TOL); shares follow
+# the weights they map to.
 . "$KURA_SOURCE_DIR/tests/vm/lib.sh"
+
+# The goals are +-5% (bench/isolation.sh reports them); the tests allow
+# +-10%, because a TCG guest on a busy host loses vCPU time while its
+# clock runs on.  A cap or weight that is not applied misses by far more
+# (usage 1.0, or a ratio of 1).
+TOL=${VM_CPU_TOL:-0.10}
 
 # Seconds over which CPU usage is measured, and how many such windows:
 # the median of three keeps a burst of host load (which stalls the
@@ -43,7 +50,7 @@ t_cpu_max()
 	measure "cpu.max 50000/100000: usage $ratio of a CPU (median of ${ratios[*]}, ${WINDOW}s each); nr_throttled $th0 -> $th1"
 	diag "cpu.stat: $(tr '\n' ' ' <"$d/cpu.stat")"
 	[ "$th1" -gt "$th0" ] || fail "nr_throttled did not grow ($th0 -> $th1)"
-	within "$ratio" 0.50 0.025 || fail "usage $ratio is not within 5% of the 0.50 cap"
+	within "$ratio" 0.50 "$(calc "0.50 * $TOL")" || fail "usage $ratio is not within $TOL of the 0.50 cap"
 }
 
 # usage_ratio DIR_A DIR_B: the median over the windows of b's CPU usage
@@ -86,7 +93,7 @@ t_cpu_weight()
 	wait_until 20 _busy_running "$db" || fail "b does not use CPU"
 	ratio=$(usage_ratio "$da" "$db")
 	measure "cpu.weight 100:300 on one CPU: b/a = $ratio (median of $(cat "$TEST_TMP/ratios"), ${WINDOW}s each)"
-	within "$ratio" 3 0.15 || fail "usage ratio $ratio is not within 5% of 3"
+	within "$ratio" 3 "$(calc "3 * $TOL")" || fail "usage ratio $ratio is not within $TOL of 3"
 }
 
 # runc's shares values for the same split (1024:3072), through each
@@ -116,7 +123,7 @@ t_cpu_shares()
 	wait_until 20 _busy_running "$db" || fail "b does not use CPU"
 	ratio=$(usage_ratio "$da" "$db")
 	measure "shares 1024:3072 -> weights $wa:$wb; usage b/a = $ratio, weights give $want (median of $(cat "$TEST_TMP/ratios"))"
-	within "$ratio" "$want" "$(calc "$want * 0.05")" || fail "usage ratio $ratio is not within 5% of $want"
+	within "$ratio" "$want" "$(calc "$want * $TOL")" || fail "usage ratio $ratio is not within $TOL of $want"
 }
 
 run_test "cpu.max 50% caps a busy container and throttles it" t_cpu_max
