@@ -180,7 +180,10 @@ static int apply_overrides(const struct exec_opts *o, struct oci_process *proc, 
 		proc->capabilities.bounding |= 1ULL << cap;
 		proc->capabilities.effective |= 1ULL << cap;
 		proc->capabilities.permitted |= 1ULL << cap;
-		proc->capabilities.inheritable |= 1ULL << cap;
+		/* Never inheritable (CVE-2022-29162); ambient only where the
+		 * process has inheritable bits already, as runc does. */
+		if (proc->capabilities.inheritable)
+			proc->capabilities.ambient |= 1ULL << cap;
 	}
 	if (o->no_new_privs)
 		proc->no_new_privileges = true;
@@ -242,13 +245,8 @@ static _Noreturn void exec_child_main(const struct exec_child *c)
 		kerr_set(&err, errno, "join the container's namespaces");
 		goto fail;
 	}
-	/* Raw system calls: glibc's wrappers would broadcast to the threads
-	 * it thinks we have (see process.c), and we are a raw clone3 child. */
-	if ((c->join_flags & CLONE_NEWUSER) &&
-	    (syscall(SYS_setresgid, 0, 0, 0) < 0 || syscall(SYS_setresuid, 0, 0, 0) < 0)) {
-		kerr_set(&err, errno, "switch to root in the container's user namespace");
+	if ((c->join_flags & CLONE_NEWUSER) && process_become_root(&err) < 0)
 		goto fail;
-	}
 	if (proc->terminal) {
 		if (setsid() < 0) {
 			kerr_set(&err, errno, "setsid");

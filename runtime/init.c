@@ -144,10 +144,8 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 	if (sync_expect(sync_fd, SYNC_GO, &msg, &err) < 0)
 		_exit(1);
 
-	if (userns_new && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
-		kerr_set(&err, errno, "switch to root in the user namespace (is uid 0 mapped?)");
+	if (userns_new && process_become_root(&err) < 0)
 		init_fail(sync_fd, &err);
-	}
 	ns = spec_namespace(spec, CLONE_NEWCGROUP);
 	if (ns && !ns->path && unshare(CLONE_NEWCGROUP) < 0) {
 		kerr_set(&err, errno, "unshare cgroup namespace");

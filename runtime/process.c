@@ -111,6 +111,14 @@ static int sys_setresuid(uid_t uid)
 	return (int)syscall(SYS_setresuid, uid, uid, uid);
 }
 
+int process_become_root(struct kerr *err)
+{
+	if (sys_setresgid(0) < 0 || sys_setresuid(0) < 0)
+		return kerr_set(err, errno,
+		                "switch to root in the user namespace (is uid 0 mapped?)");
+	return 0;
+}
+
 int process_apply_identity(const struct oci_process *p, bool setgroups_allowed, struct kerr *err)
 {
 	const struct oci_capabilities *caps = &p->capabilities;

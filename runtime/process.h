@@ -23,6 +23,10 @@ int process_set_limits(pid_t pid, const struct oci_process *p, struct kerr *err)
  * setgroups file says "deny". */
 int process_apply_identity(const struct oci_process *p, bool setgroups_allowed, struct kerr *err);
 
+/* uid and gid 0 in a user namespace just made or joined (raw system
+ * calls: the callers are raw clone3 children, see process.c). */
+int process_become_root(struct kerr *err);
+
 /* chdir(cwd) and make sure we did not leave the root: a cwd such as
  * /proc/self/fd/N naming an fd the runtime still holds would land on the
  * host (CVE-2024-21626); getcwd() then reports "(unreachable)". */

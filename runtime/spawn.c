@@ -14,6 +14,7 @@
 #include "../common/cleanup.h"
 #include "../common/syscalls.h"
 #include "../common/util.h"
+#include "process.h"
 #include "sync.h"
 
 #ifndef CLONE_NEWTIME
@@ -143,10 +144,8 @@ static _Noreturn void intermediate_main(const struct spawn_config *cfg, int sync
 		if (sync_send(sync_fd, SYNC_USERMAP, getpid(), NULL) < 0 ||
 		    sync_expect(sync_fd, SYNC_USERMAP_DONE, &msg, &err) < 0)
 			_exit(1);
-		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-			kerr_set(&err, errno, "switch to root in the user namespace");
+		if (process_become_root(&err) < 0)
 			child_fail(sync_fd, &err);
-		}
 	}
 	/* pid and time namespaces take effect for children only. */
 	if (unshare((int)(flags & ~(unsigned long)CLONE_NEWUSER)) < 0) {

@@ -284,7 +284,7 @@ static void test_stats_v2(void **state)
 static void test_stats_v1(void **state)
 {
 	_cleanup_free_ char *mem = mkdir_in("smem"), *cpu = mkdir_in("scpu"),
-	                    *blk = mkdir_in("sblk");
+	                    *blk = mkdir_in("sblk"), *want = NULL;
 	struct cg_dir dirs[] = {
 	    {.path = mem, .controllers = (char *)"memory"},
 	    {.path = cpu, .controllers = (char *)"cpu,cpuacct"},
@@ -310,12 +310,11 @@ static void test_stats_v1(void **state)
 	assert_int_equal(cgroup_stats_json(&cg, &o, &err), 0);
 	assert_true(json_object_object_get_ex(o, "cpu", &v));
 	assert_true(json_object_object_get_ex(v, "usage", &x));
-	assert_string_equal(
-	    json_object_to_json_string_ext(x, JSON_C_TO_STRING_PLAIN),
-	    xasprintf("{\"total\":123456789,\"percpu\":[100,200],\"kernel\":%llu,"
-	              "\"user\":%llu}",
-	              5 * (1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK)),
-	              10 * (1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK))));
+	want = xasprintf("{\"total\":123456789,\"percpu\":[100,200],\"kernel\":%llu,"
+	                 "\"user\":%llu}",
+	                 5 * (1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK)),
+	                 10 * (1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK)));
+	assert_string_equal(json_object_to_json_string_ext(x, JSON_C_TO_STRING_PLAIN), want);
 	assert_true(json_object_object_get_ex(v, "throttling", &x));
 	assert_string_equal(json_object_to_json_string_ext(x, JSON_C_TO_STRING_PLAIN),
 	                    "{\"periods\":7,\"throttledPeriods\":3,\"throttledTime\":999}");
