@@ -11,7 +11,8 @@
 /* In the runtime: connect to the unix socket the caller gave us. */
 int console_socket_connect(const char *path, int *ret_fd, struct kerr *err);
 
-/* In the init, after pivot_root: open /dev/ptmx, take the peer with
+/* In the init, after pivot_root: open the ptmx of the devpts verified to
+ * be mounted at /dev/pts (never a /dev/ptmx the image may have swapped), take the peer with
  * TIOCGPTPEER (no path lookup), make it the controlling terminal and fds
  * 0-2, bind it over /dev/console (for the init, not for exec), send the
  * master over socket_fd. */
