@@ -198,7 +198,7 @@ LC=("$W/lcbench" -d "$W/logs" -j "$J")
 	echo "crun: $("$CRUN" --version | head -1) (private mount ns, cgroupfs v1); crun-nocg: same, --cgroup-manager=disabled"
 	echo "runc: $("$RUNC" --version | head -1) (cgroupfs v1)"
 	echo "state dirs (--root) in $STATE_BASE ($(stat -f -c %T "$STATE_BASE")); bundles and the shared busybox rootfs in $W"
-	echo "kura creates no cgroups yet (cgroups/ is empty), so crun-nocg is its like-for-like peer."
+	echo "all three make cgroups (kura and runc below our own cgroup, v1); crun-nocg is crun with --cgroup-manager=disabled, for the cost of cgroups alone."
 	echo "Rounds interleave the runtimes, rotating the start each round. p10/p90 = spread."
 } | tee "$T"
 meta start >>"$J"
