@@ -96,6 +96,7 @@ static void test_lifecycle(void **state)
 	struct kerr err = {0};
 	enum cgroup_mode mode;
 	const char *mem, *pids_dir;
+	_cleanup_free_ char *mem_copy = NULL;
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n = 0;
 	json_object *saved, *stats;
@@ -159,9 +160,11 @@ static void test_lifecycle(void **state)
 	/* The grandchildren still sleep in it: destroy kills them. */
 	assert_int_equal(cgroup_kill(again, SIGKILL, &err), 0);
 	cgroup_free(again);
+	/* destroy frees cg and the paths it hands out. */
+	mem_copy = xstrdup(mem);
 	if (cgroup_destroy(cg, &err) < 0)
 		fail_msg("destroy: %s", err.msg);
-	assert_false(exists(mem));
+	assert_false(exists(mem_copy));
 }
 
 static void test_bad_paths(void **state)
