@@ -318,7 +318,6 @@ for ((r = 0; r < WARM + ROUNDS; r++)); do
 done
 
 # ---- create cost per root type, interleaved ----
-log "create+delete cycles"
 # The overlay cycles use the default private upper (STATE/ID/overlay),
 # whose removal is part of `delete`.
 mkdir -p "$W/b-overlay-priv/mnt"
@@ -329,6 +328,7 @@ cyc=(dir="$W/b-dir" overlay="$W/b-overlay-priv" overlay-tmpfs="$W/b-overlay-tmpf
 [ -z "$SQFS" ] || cyc+=(loop-squashfs="$W/b-loop-squashfs=$SQFS")
 [ -z "$EROFS" ] || cyc+=(loop-erofs="$W/b-loop-erofs=$EROFS")
 if [ "$CYC" -gt 0 ]; then
+	log "create+delete cycles"
 	"$IOB" cycle -o "$CY" -n "$CYC" -w "$CYCWARM" -t "$TAG" -l "$W/cycle.log" "$KURA" "$S" "${cyc[@]}" &
 	BG=$!
 	rc=0
@@ -340,7 +340,7 @@ fi
 {
 	echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "loop devices seen (first phase of each loop run):"
-	grep -E '^loop-[a-z0-9]+: /dev/loop' "$DL" | sort -u -t: -k1,1 | sed 's/^/  /'
+	{ grep -E '^loop-[a-z0-9]+: /dev/loop' "$DL" || echo "(none)"; } | sort -u -t: -k1,1 | sed 's/^/  /'
 	echo
 	"$IOB" report -w "$WARM" "$IO" "$CY"
 } | tee -a "$TXT"
