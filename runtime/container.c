@@ -741,7 +741,10 @@ static int delete_locked(const struct runtime_ctx *ctx, int rootfd, int dirfd,
 		 * that SIGKILL can take effect. */
 		if (container_cgroup_signal(dirfd, SIGKILL, &found, &e) < 0)
 			warn_from(ctx, &e);
-		kill_pid_namespace(st->pid, SIGKILL);
+		/* Without a cgroup, by pid namespace (which stats every host
+		 * process: only when needed). */
+		if (!found)
+			kill_pid_namespace(st->pid, SIGKILL);
 		sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
 		if (!wait_pidfd(pidfd, 10000))
 			return kerr_setx(err, ETIMEDOUT, "container %s did not die after SIGKILL",

@@ -21,7 +21,7 @@ const struct rootopts_annotation rootopts_annotations[] = {
     {ROOTOPTS_PREFIX "type", "dir|overlay|loop|sparse"},
     {ROOTOPTS_PREFIX "lower", "overlay: colon-separated lower directories, topmost first"},
     {ROOTOPTS_PREFIX "upper", "overlay: directory keeping upper/ and work/ across runs"},
-    {ROOTOPTS_PREFIX "volatile", "overlay: true|false"},
+    {ROOTOPTS_PREFIX "volatile", "overlay: true|false (default: true for a private upper)"},
     {ROOTOPTS_PREFIX "image", "loop: ext4, squashfs or erofs image file"},
     {ROOTOPTS_PREFIX "fstype", "loop: ext4|ext3|ext2|squashfs|erofs (default: detected)"},
     {ROOTOPTS_PREFIX "readonly", "loop: true|false"},
@@ -276,6 +276,12 @@ int rootopts_from_spec(const struct oci_spec *spec, const char *state_dir, struc
 		else
 			o.upper_dir = xasprintf("%s/overlay", state_dir);
 		o.root.upper_dir = o.upper_dir;
+		/* A private upper goes with the container: syncing it buys
+		 * nothing, and an overlay that is not volatile syncs the whole
+		 * host filesystem holding it when it is unmounted (300 ms of
+		 * `delete` with 1 GiB of other dirty data, 18 ms volatile). */
+		if (!spec_annotation(spec, ROOTOPTS_PREFIX "volatile"))
+			o.root.volatile_upper = true;
 	}
 	*ret = o;
 	return 0;
