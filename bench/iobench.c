@@ -185,8 +185,8 @@ static void end(struct phase *p, long long bytes, long long ops)
 
 	getrusage(RUSAGE_SELF, &ru);
 	sync_point('E', p->name);
-	printf("phase %s %.6f %.6f %.6f %lld %lld\n", p->name, t1 - p->t0,
-	       tv(ru.ru_utime) - p->u0, tv(ru.ru_stime) - p->s0, bytes, ops);
+	printf("phase %s %.6f %.6f %.6f %lld %lld\n", p->name, t1 - p->t0, tv(ru.ru_utime) - p->u0,
+	       tv(ru.ru_stime) - p->s0, bytes, ops);
 	fflush(stdout);
 }
 
@@ -277,7 +277,8 @@ static int job_write(const char *name, const char *dir, const char *path, int fl
 	if (flags & O_DIRECT) {
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | flags, 0644);
 		if (fd < 0 && errno == EINVAL) {
-			fprintf(stderr, "iobench: %s: O_DIRECT not supported, %s skipped\n", path, name);
+			fprintf(stderr, "iobench: %s: O_DIRECT not supported, %s skipped\n", path,
+			        name);
 			return -1;
 		}
 		if (fd < 0)
@@ -397,21 +398,43 @@ static int cmd_work(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "SPKs:n:b:B:p:F:W:")) != -1) {
 		switch (c) {
-		case 'W': scratch = optarg; break;
-		case 'K': keep = 1; break;
-		case 'S': sync_on = 1; break;
-		case 'P': prefault_on = 1; break;
-		case 's': mib = parse_long(optarg, "-s"); break;
-		case 'n': files = parse_long(optarg, "-n"); break;
-		case 'b': small = parse_long(optarg, "-b"); break;
-		case 'B': bs_kib = parse_long(optarg, "-B"); break;
-		case 'p': phases = optarg; break;
-		case 'F': file = optarg; break;
-		default: return 2;
+		case 'W':
+			scratch = optarg;
+			break;
+		case 'K':
+			keep = 1;
+			break;
+		case 'S':
+			sync_on = 1;
+			break;
+		case 'P':
+			prefault_on = 1;
+			break;
+		case 's':
+			mib = parse_long(optarg, "-s");
+			break;
+		case 'n':
+			files = parse_long(optarg, "-n");
+			break;
+		case 'b':
+			small = parse_long(optarg, "-b");
+			break;
+		case 'B':
+			bs_kib = parse_long(optarg, "-B");
+			break;
+		case 'p':
+			phases = optarg;
+			break;
+		case 'F':
+			file = optarg;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (optind + 1 != argc || bs_kib < 4 || small > 65536)
-		die("usage: iobench work [-S] [-P] [-K] [-s MIB] [-n FILES] [-b BYTES] [-B KIB] [-p PHASES] [-F FILE] [-W DIR] DIR");
+		die("usage: iobench work [-S] [-P] [-K] [-s MIB] [-n FILES] [-b BYTES] [-B KIB] "
+		    "[-p PHASES] [-F FILE] [-W DIR] DIR");
 	if (sync_on && (fcntl(3, F_GETFD) < 0 || fcntl(4, F_GETFD) < 0))
 		die("-S: fds 3 and 4 are not open");
 	buf = alloc_buf((size_t)bs_kib << 10);
@@ -432,7 +455,8 @@ static int cmd_work(int argc, char **argv)
 
 			if (stat(file, &fst) < 0)
 				die("stat %s: %s", file, strerror(errno));
-			prefault(scratch, (long)(fst.st_size >> 20) + 64, buf, (size_t)bs_kib << 10);
+			prefault(scratch, (long)(fst.st_size >> 20) + 64, buf,
+			         (size_t)bs_kib << 10);
 			job_read("read.cold", file, 0, (size_t)bs_kib << 10, buf);
 			job_read("read", file, 0, (size_t)bs_kib << 10, buf);
 		} else if (!mkd)
@@ -443,13 +467,13 @@ static int cmd_work(int argc, char **argv)
 			/* A new file, never in the page cache: read.cold reads it
 			 * from the device (no cache is dropped anywhere). */
 			unlink(data);
-			if (job_write("dwrite", NULL, data2, O_DIRECT, mib, (size_t)bs_kib << 10, buf) == 0) {
+			if (job_write("dwrite", NULL, data2, O_DIRECT, mib, (size_t)bs_kib << 10,
+			              buf) == 0) {
 				prefault(dir, mib + 64, buf, (size_t)bs_kib << 10);
 				job_read("read.cold", data2, 0, (size_t)bs_kib << 10, buf);
 			}
 			unlink(data2);
-		}
-		else if (strcmp(tok, "read") == 0)
+		} else if (strcmp(tok, "read") == 0)
 			job_read("read", data, 0, (size_t)bs_kib << 10, buf);
 		else if (strcmp(tok, "dread") == 0)
 			job_read("dread", data, O_DIRECT, (size_t)bs_kib << 10, buf);
@@ -638,7 +662,8 @@ static void loop_info(const char *prefix, FILE *log, const char *env)
 		if (strncmp(de->d_name, "loop", 4) != 0)
 			continue;
 		snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file", de->d_name);
-		if (read_small(path, bf, sizeof(bf)) <= 0 || strncmp(bf, prefix, strlen(prefix)) != 0)
+		if (read_small(path, bf, sizeof(bf)) <= 0 ||
+		    strncmp(bf, prefix, strlen(prefix)) != 0)
 			continue;
 		bf[strcspn(bf, "\n")] = '\0';
 		snprintf(path, sizeof(path), "/sys/block/%s/loop/dio", de->d_name);
@@ -675,13 +700,26 @@ static int cmd_drive(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "+o:e:r:L:D:T:")) != -1) {
 		switch (c) {
-		case 'o': out = optarg; break;
-		case 'e': env = optarg; break;
-		case 'r': round = optarg; break;
-		case 'L': prefix = optarg; break;
-		case 'D': logpath = optarg; break;
-		case 'T': timeout_s = (int)parse_long(optarg, "-T"); break;
-		default: return 2;
+		case 'o':
+			out = optarg;
+			break;
+		case 'e':
+			env = optarg;
+			break;
+		case 'r':
+			round = optarg;
+			break;
+		case 'L':
+			prefix = optarg;
+			break;
+		case 'D':
+			logpath = optarg;
+			break;
+		case 'T':
+			timeout_s = (int)parse_long(optarg, "-T");
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (!out || !env || !round || optind >= argc)
@@ -746,7 +784,8 @@ static int cmd_drive(int argc, char **argv)
 				while ((nl = memchr(obuf, '\n', olen))) {
 					*nl = '\0';
 					if (strncmp(obuf, "phase ", 6) == 0 && nlines < 32)
-						snprintf(lines[nlines++], sizeof(lines[0]), "%.250s", obuf + 6);
+						snprintf(lines[nlines++], sizeof(lines[0]),
+						         "%.250s", obuf + 6);
 					else if (*obuf)
 						fprintf(stderr, "%s: %s\n", env, obuf);
 					olen -= (size_t)(nl + 1 - obuf);
@@ -783,7 +822,8 @@ static int cmd_drive(int argc, char **argv)
 						struct kdelta *k = &kd[nkd++];
 
 						snprintf(k->phase, sizeof(k->phase), "%.63s", name);
-						k->kthr = snap_delta(&a, &b, k->top, sizeof(k->top));
+						k->kthr =
+						    snap_delta(&a, &b, k->top, sizeof(k->top));
 						k->softirq = (double)(b.softirq - a.softirq) / tick;
 						k->busy = (double)(b.busy - a.busy) / tick;
 					}
@@ -805,18 +845,21 @@ static int cmd_drive(int argc, char **argv)
 		long long bytes, ops;
 		struct kdelta *k = NULL;
 
-		if (sscanf(lines[i], "%63s %lf %lf %lf %lld %lld", name, &wall, &u, &s, &bytes, &ops) != 6)
+		if (sscanf(lines[i], "%63s %lf %lf %lf %lld %lld", name, &wall, &u, &s, &bytes,
+		           &ops) != 6)
 			continue;
 		for (int j = 0; j < nkd; j++)
 			if (strcmp(kd[j].phase, name) == 0)
 				k = &kd[j];
-		fprintf(tsv, "%s\t%s\t%s\t%.6f\t%.6f\t%.6f\t%.6f\t%.3f\t%.3f\t%lld\t%lld\n", env, round,
-		        name, wall, u, s, k ? k->kthr : NAN, k ? k->softirq : NAN, k ? k->busy : NAN,
-		        bytes, ops);
+		fprintf(tsv, "%s\t%s\t%s\t%.6f\t%.6f\t%.6f\t%.6f\t%.3f\t%.3f\t%lld\t%lld\n", env,
+		        round, name, wall, u, s, k ? k->kthr : NAN, k ? k->softirq : NAN,
+		        k ? k->busy : NAN, bytes, ops);
 		if (log && k)
-			fprintf(log, "%s r%s %-12s wall=%.3fs cpu=%.1fms kthreads=%.1fms softirq=%.0fms host_busy=%.2fs top: %s\n",
-			        env, round, name, wall, (u + s) * 1e3, k->kthr * 1e3, k->softirq * 1e3,
-			        k->busy, k->top);
+			fprintf(log,
+			        "%s r%s %-12s wall=%.3fs cpu=%.1fms kthreads=%.1fms softirq=%.0fms "
+			        "host_busy=%.2fs top: %s\n",
+			        env, round, name, wall, (u + s) * 1e3, k->kthr * 1e3,
+			        k->softirq * 1e3, k->busy, k->top);
 	}
 	fclose(tsv);
 	if (log)
@@ -901,16 +944,28 @@ static int cmd_cycle(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "o:n:w:t:l:")) != -1) {
 		switch (c) {
-		case 'o': out = optarg; break;
-		case 'n': n = parse_long(optarg, "-n"); break;
-		case 'w': warm = parse_long(optarg, "-w"); break;
-		case 't': tag = optarg; break;
-		case 'l': logpath = optarg; break;
-		default: return 2;
+		case 'o':
+			out = optarg;
+			break;
+		case 'n':
+			n = parse_long(optarg, "-n");
+			break;
+		case 'w':
+			warm = parse_long(optarg, "-w");
+			break;
+		case 't':
+			tag = optarg;
+			break;
+		case 'l':
+			logpath = optarg;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (!out || argc - optind < 3)
-		die("usage: iobench cycle -o TSV -n N -w W -t TAG KURA ROOTDIR NAME=BUNDLE[=IMAGE]...");
+		die("usage: iobench cycle -o TSV -n N -w W -t TAG KURA ROOTDIR "
+		    "NAME=BUNDLE[=IMAGE]...");
 	char *kura = argv[optind], *root = argv[optind + 1];
 	nent = argc - optind - 2;
 	if (nent > 16)
@@ -941,7 +996,8 @@ static int cmd_cycle(int argc, char **argv)
 		for (int k = 0; k < nent; k++) {
 			struct entry *e = &ent[(r + k) % nent];
 			char id[128];
-			char *cr[] = {kura, "--root", root, "create", "--bundle", e->bundle, id, NULL};
+			char *cr[] = {kura,       "--root",  root, "create",
+			              "--bundle", e->bundle, id,   NULL};
 			char *dl[] = {kura, "--root", root, "delete", "--force", id, NULL};
 			double t0, t1, t2, t3, ccpu, dcpu, icpu = 0;
 			int rc, drc;
@@ -970,7 +1026,8 @@ static int cmd_cycle(int argc, char **argv)
 			}
 			alarm(0);
 			if (alarmed)
-				fprintf(stderr, "iobench cycle: %s: the init did not exit in 30 s\n", id);
+				fprintf(stderr,
+				        "iobench cycle: %s: the init did not exit in 30 s\n", id);
 			if (e->image) {
 				double lim = now() + 10;
 
@@ -979,13 +1036,14 @@ static int cmd_cycle(int argc, char **argv)
 			}
 			t3 = now();
 			if (rc || drc) {
-				fprintf(stderr, "iobench cycle: %s: create rc=%d delete rc=%d (see %s)\n",
+				fprintf(stderr,
+				        "iobench cycle: %s: create rc=%d delete rc=%d (see %s)\n",
 				        id, rc, drc, logpath);
 				fails++;
 			}
-			fprintf(tsv, "%s\t%ld\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%d\n", e->name,
-			        r - warm, t1 - t0, ccpu, t2 - t1, dcpu, icpu, t3 - t0, ccpu + dcpu + icpu,
-			        rc ? rc : drc);
+			fprintf(tsv, "%s\t%ld\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%d\n",
+			        e->name, r - warm, t1 - t0, ccpu, t2 - t1, dcpu, icpu, t3 - t0,
+			        ccpu + dcpu + icpu, rc ? rc : drc);
 			fflush(tsv);
 		}
 	}
@@ -1063,8 +1121,8 @@ static void fmt3(char *buf, size_t n, double med, double lo, double hi, const ch
 	snprintf(buf, n, "%s (%s-%s)", a, b, c);
 }
 
-static void report_pair(const char *env, const char *phase, const char *base,
-                        const char *bphase, const char *label)
+static void report_pair(const char *env, const char *phase, const char *base, const char *bphase,
+                        const char *label)
 {
 	double thr_e[256], thr_b[256], ratio[256], cpu_e[256], cpu_b[256], cratio[256];
 	double kt_e[256], kt_b[256], tot_ratio[256];
@@ -1101,7 +1159,8 @@ static void report_pair(const char *env, const char *phase, const char *base,
 	char kb[32], ke[32];
 	snprintf(kb, sizeof(kb), cf, pct(kt_b, n, 50));
 	snprintf(ke, sizeof(ke), cf, pct(kt_e, n, 50));
-	fmt3(s7, sizeof(s7), pct(tot_ratio, n, 50), pct(tot_ratio, n, 10), pct(tot_ratio, n, 90), "%.2f");
+	fmt3(s7, sizeof(s7), pct(tot_ratio, n, 50), pct(tot_ratio, n, 10), pct(tot_ratio, n, 90),
+	     "%.2f");
 	printf("| %s | %s %s | %s | %s | **%s** | %s / %s | %s | %s / %s | %s | %d |\n", env, label,
 	       byte_job ? "MB/s" : "ops/s", s1, s2, s3, s4, s5, s6, kb, ke, s7, n);
 }
@@ -1175,7 +1234,8 @@ static void report_io(const char *path, int warm)
 	       "kthr = CPU of all kernel threads during the phase (loop workers, writeback,\n"
 	       "jbd2, ksoftirqd; includes other users' kernel work), same units.\n"
 	       "total = (CPU + kthr) ratio.\n\n");
-	printf("| root | job | native | root | ratio | CPU us/unit native / root | CPU ratio | kthr us/unit native / root | total CPU ratio | n |\n");
+	printf("| root | job | native | root | ratio | CPU us/unit native / root | CPU ratio | "
+	       "kthr us/unit native / root | total CPU ratio | n |\n");
 	printf("|---|---|---|---|---|---|---|---|---|---|\n");
 	static const char *const ext4_roots[] = {"dir", "overlay", "loop-ext4"};
 	static const char *const tmpfs_roots[] = {"sparse", "overlay-tmpfs"};
@@ -1191,12 +1251,12 @@ static void report_io(const char *path, int warm)
 	for (size_t j = 0; j < sizeof(jobs) / sizeof(jobs[0]); j++) {
 		for (size_t e = 0; e < 3; e++)
 			if (envs_seen(ext4_roots[e]))
-				report_pair(ext4_roots[e], jobs[j].phase, "native-ext4", jobs[j].phase,
-				            jobs[j].label);
+				report_pair(ext4_roots[e], jobs[j].phase, "native-ext4",
+				            jobs[j].phase, jobs[j].label);
 		for (size_t e = 0; e < 2; e++)
 			if (envs_seen(tmpfs_roots[e]))
-				report_pair(tmpfs_roots[e], jobs[j].phase, "native-tmpfs", jobs[j].phase,
-				            jobs[j].label);
+				report_pair(tmpfs_roots[e], jobs[j].phase, "native-tmpfs",
+				            jobs[j].phase, jobs[j].label);
 	}
 	static const char *const ro_roots[] = {"loop-squashfs", "loop-erofs"};
 	for (size_t e = 0; e < 2; e++)
@@ -1208,12 +1268,14 @@ static void report_io(const char *path, int warm)
 			report_pair(ro_roots[e], "read", "native-ext4", "read", "read (cached)");
 	printf("\nAbsolute medians per environment (MB/s or ops/s; CPU us/unit; kthr us/unit;"
 	       " host busy CPU-s during the phase, all users):\n\n");
-	printf("| env | job | throughput (p10-p90) | CPU us/unit | kthr us/unit | host busy s | n |\n");
+	printf("| env | job | throughput (p10-p90) | CPU us/unit | kthr us/unit | host busy s | n "
+	       "|\n");
 	printf("|---|---|---|---|---|---|---|\n");
-	static const char *const envs[] = {"native-ext4", "dir", "overlay", "loop-ext4",
-	                                   "native-tmpfs", "sparse", "overlay-tmpfs", "loop-squashfs",
-	                                   "loop-erofs"};
-	static const char *const phases[] = {"write", "read", "dread", "dwrite", "read.cold", "meta",
+	static const char *const envs[] = {"native-ext4",   "dir",           "overlay",
+	                                   "loop-ext4",     "native-tmpfs",  "sparse",
+	                                   "overlay-tmpfs", "loop-squashfs", "loop-erofs"};
+	static const char *const phases[] = {"write",       "read",      "dread",
+	                                     "dwrite",      "read.cold", "meta",
 	                                     "meta.create", "meta.stat", "meta.unlink"};
 	for (size_t e = 0; e < sizeof(envs) / sizeof(envs[0]); e++) {
 		for (size_t p = 0; p < sizeof(phases) / sizeof(phases[0]); p++) {
@@ -1235,10 +1297,12 @@ static void report_io(const char *path, int warm)
 			}
 			if (!n)
 				continue;
-			fmt3(s, sizeof(s), pct(thr, n, 50), pct(thr, n, 10), pct(thr, n, 90), "%.0f");
+			fmt3(s, sizeof(s), pct(thr, n, 50), pct(thr, n, 10), pct(thr, n, 90),
+			     "%.0f");
 			printf(bj ? "| %s | %s MB/s | %s | %.0f | %.0f | %.2f | %d |\n"
 			          : "| %s | %s ops/s | %s | %.2f | %.2f | %.2f | %d |\n",
-			       envs[e], phases[p], s, pct(cpu, n, 50), pct(kt, n, 50), pct(busy, n, 50), n);
+			       envs[e], phases[p], s, pct(cpu, n, 50), pct(kt, n, 50),
+			       pct(busy, n, 50), n);
 		}
 	}
 }
@@ -1285,7 +1349,8 @@ static void report_cycle(const char *path)
 	       "+ the container's init (where the root is mounted), reaped by the timer;\n"
 	       "total wall = from create's start until the init is reaped (and, for loop roots,\n"
 	       "the loop device is detached); delta = per-round difference to `dir`.\n\n");
-	printf("| root | create wall | delete wall | total wall | total CPU | init CPU | wall - dir | CPU - dir | n |\n");
+	printf("| root | create wall | delete wall | total wall | total CPU | init CPU | wall - "
+	       "dir | CPU - dir | n |\n");
 	printf("|---|---|---|---|---|---|---|---|---|\n");
 	for (int i = 0; i < nn; i++) {
 		double cw[512], dw[512], tw[512], tc[512], ic[512], ddw[512], ddc[512];
@@ -1302,7 +1367,8 @@ static void report_cycle(const char *path)
 			ic[n] = cr[k].ic * 1e3;
 			n++;
 			for (size_t m = 0; m < ncr; m++)
-				if (cr[m].round == cr[k].round && strcmp(cr[m].name, "dir") == 0 && !cr[m].rc) {
+				if (cr[m].round == cr[k].round && strcmp(cr[m].name, "dir") == 0 &&
+				    !cr[m].rc) {
 					ddw[nd] = (cr[k].tw - cr[m].tw) * 1e3;
 					ddc[nd] = (cr[k].tc - cr[m].tc) * 1e3;
 					nd++;

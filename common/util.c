@@ -178,8 +178,7 @@ int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t l
 	return 0;
 }
 
-int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
-		      struct kerr *err)
+int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, struct kerr *err)
 {
 	_cleanup_free_ char *copy = xstrdup(path);
 	_cleanup_close_ int dirfd = -1;

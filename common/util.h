@@ -37,7 +37,7 @@ int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t l
 
 /* The same for a path (relative to the cwd or absolute). */
 int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
-		      struct kerr *err);
+                      struct kerr *err);
 
 /* Parse a whole string as an unsigned decimal number. */
 int parse_u64(const char *s, uint64_t *ret);
