@@ -109,6 +109,16 @@ int fsroot_tmpfs_new(uint64_t size, const char *mode, int *ret_mntfd, struct ker
 		if (fsroot_fsconfig_string(fsfd, "size", buf, err) < 0)
 			return kerr_code(err);
 	}
+	/* Huge pages for files that fill them: 8x less CPU per MiB written
+	 * and 5x less read on this host (bench/README.md, roots).  A kernel
+	 * without transparent huge pages for shmem refuses the option; the
+	 * tmpfs is as good without it. */
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "huge", "within_size", 0) < 0) {
+		char log[256];
+
+		while (read(fsfd, log, sizeof(log)) > 0) /* its message is no error of ours */
+			;
+	}
 	return fsroot_fsconfig_mount(fsfd, "tmpfs", MOUNT_ATTR_NODEV, ret_mntfd, err);
 }
 
