@@ -61,6 +61,12 @@ char *fsroot_fd_path_in_root(int rootfd, int fd);
 
 /* ---- mountfd.c: the new mount API on fds ---- */
 
+/* err for a refused fsconfig(): the message (printf fmt) with the kernel's
+ * own explanation ("tmpfs: Bad value for 'size'") from the fs_context
+ * log of fsfd.  Returns -errnum. */
+int fsroot_fsconfig_error(int fsfd, int errnum, struct kerr *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* MS_* flags set / cleared to MOUNT_ATTR_* set / clear masks. */
 void fsroot_attr_from_flags(unsigned long set_flags, unsigned long clear_flags, uint64_t *ret_set,
                             uint64_t *ret_clr);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -109,13 +110,15 @@ int fsroot_clone_tree(int dirfd, const char *path, bool recursive, int *ret_fd, 
 	return 0;
 }
 
-/* Add the kernel's own explanation ("tmpfs: Bad value for 'size'") that
- * fsconfig leaves in the fs_context log. */
-static int fsconfig_error(int fsfd, int errnum, const char *what, struct kerr *err)
+int fsroot_fsconfig_error(int fsfd, int errnum, struct kerr *err, const char *fmt, ...)
 {
-	char log[256] = "";
+	char what[256], log[256] = "";
+	va_list ap;
 	ssize_t n;
 
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
 	while ((n = read(fsfd, log, sizeof(log) - 1)) > 0) {
 		log[n] = '\0';
 		if (log[0] == 'e' && log[1] == ' ')
@@ -123,8 +126,8 @@ static int fsconfig_error(int fsfd, int errnum, const char *what, struct kerr *e
 		log[0] = '\0';
 	}
 	if (log[0])
-		return kerr_set(err, errnum, "fsconfig %s (%s)", what, log + 2);
-	return kerr_set(err, errnum, "fsconfig %s", what);
+		return kerr_set(err, errnum, "%s (%s)", what, log + 2);
+	return kerr_set(err, errnum, "%s", what);
 }
 
 /* One option "key", "key=value" or key="quoted,value". */
@@ -150,7 +153,7 @@ static int config_option(int fsfd, char *opt, struct kerr *err)
 		*eq = '=';
 	}
 	if (r < 0)
-		return fsconfig_error(fsfd, errno, opt, err);
+		return fsroot_fsconfig_error(fsfd, errno, err, "fsconfig %s", opt);
 	return 0;
 }
 
@@ -190,7 +193,7 @@ static int config_sb_flags(int fsfd, unsigned long ms_flags, struct kerr *err)
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
 		if ((ms_flags & map[i].ms) &&
 		    fsconfig(fsfd, FSCONFIG_SET_FLAG, map[i].key, NULL, 0) < 0)
-			return fsconfig_error(fsfd, errno, map[i].key, err);
+			return fsroot_fsconfig_error(fsfd, errno, err, "fsconfig %s", map[i].key);
 	}
 	return 0;
 }
@@ -209,13 +212,13 @@ int fsroot_fs_new(const char *type, const char *source, const char *data, unsign
 		return kerr_set(err, errno, "fsopen %s", type);
 	}
 	if (source && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", source, 0) < 0)
-		return fsconfig_error(fsfd, errno, "source", err);
+		return fsroot_fsconfig_error(fsfd, errno, err, "fsconfig source");
 	if (data && config_data(fsfd, data, err) < 0)
 		return kerr_code(err);
 	if (config_sb_flags(fsfd, ms_flags, err) < 0)
 		return kerr_code(err);
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return fsconfig_error(fsfd, errno, "create", err);
+		return fsroot_fsconfig_error(fsfd, errno, err, "fsconfig create");
 	fsroot_attr_from_flags(ms_flags, 0, &set, &clr);
 	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, (unsigned)set);
 	if (mfd < 0)

@@ -40,40 +40,17 @@ const char *fsroot_root_type_name(enum fsroot_root_type type)
 	return (size_t)type < ARRAY_SIZE(type_names) ? type_names[type] : "?";
 }
 
-/* The kernel's explanation of a refused fsconfig ("e overlay: ..."). */
-static int fsconfig_fail(int fsfd, int errnum, const char *what, struct kerr *err)
-{
-	char log[256] = "";
-	ssize_t n;
-
-	while ((n = read(fsfd, log, sizeof(log) - 1)) > 0) {
-		log[n] = '\0';
-		if (log[0] == 'e' && log[1] == ' ')
-			break;
-		log[0] = '\0';
-	}
-	if (log[0])
-		return kerr_set(err, errnum, "%s (%s)", what, log + 2);
-	return kerr_set(err, errnum, "%s", what);
-}
-
 int fsroot_fsconfig_string(int fsfd, const char *key, const char *value, struct kerr *err)
 {
-	if (fsconfig(fsfd, FSCONFIG_SET_STRING, key, value, 0) < 0) {
-		_cleanup_free_ char *what = xasprintf("fsconfig %s=%s", key, value);
-
-		return fsconfig_fail(fsfd, errno, what, err);
-	}
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, key, value, 0) < 0)
+		return fsroot_fsconfig_error(fsfd, errno, err, "fsconfig %s=%s", key, value);
 	return 0;
 }
 
 int fsroot_fsconfig_flag(int fsfd, const char *key, struct kerr *err)
 {
-	if (fsconfig(fsfd, FSCONFIG_SET_FLAG, key, NULL, 0) < 0) {
-		_cleanup_free_ char *what = xasprintf("fsconfig %s", key);
-
-		return fsconfig_fail(fsfd, errno, what, err);
-	}
+	if (fsconfig(fsfd, FSCONFIG_SET_FLAG, key, NULL, 0) < 0)
+		return fsroot_fsconfig_error(fsfd, errno, err, "fsconfig %s", key);
 	return 0;
 }
 
@@ -82,11 +59,8 @@ int fsroot_fsconfig_mount(int fsfd, const char *type, uint64_t attrs, int *ret_m
 {
 	int fd;
 
-	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-		_cleanup_free_ char *what = xasprintf("create %s", type);
-
-		return fsconfig_fail(fsfd, errno, what, err);
-	}
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return fsroot_fsconfig_error(fsfd, errno, err, "create %s", type);
 	fd = fsmount(fsfd, FSMOUNT_CLOEXEC, (unsigned)attrs);
 	if (fd < 0)
 		return kerr_set(err, errno, "fsmount %s", type);

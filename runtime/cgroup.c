@@ -81,12 +81,8 @@ int container_cgroup_load(int dirfd, struct cgroup **ret, struct kerr *err)
 	return r;
 }
 
-int container_cgroup_destroy(int dirfd, struct kerr *err)
+int container_cgroup_remove(int dirfd, struct cgroup *cg, struct kerr *err)
 {
-	struct cgroup *cg;
-
-	if (container_cgroup_load(dirfd, &cg, err) < 0)
-		return kerr_code(err);
 	if (!cg)
 		return 0;
 	if (cgroup_destroy(cg, err) < 0)

@@ -28,8 +28,9 @@ int container_cgroup_create(int dirfd, const struct oci_spec *spec, const char *
 /* The recorded cgroup, or *ret NULL when there is none. */
 int container_cgroup_load(int dirfd, struct cgroup **ret, struct kerr *err);
 
-/* Remove the recorded cgroup (killing what is left in it). */
-int container_cgroup_destroy(int dirfd, struct kerr *err);
+/* Remove cg, the recorded cgroup loaded by the caller (killing what is
+ * left in it), and its record.  Frees cg; NULL: nothing to do. */
+int container_cgroup_remove(int dirfd, struct cgroup *cg, struct kerr *err);
 
 /* Is the container paused (its cgroup frozen)? */
 bool container_cgroup_frozen(int dirfd);

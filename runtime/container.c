@@ -727,23 +727,25 @@ static int delete_locked(const struct runtime_ctx *ctx, int rootfd, int dirfd,
                          const struct container_state *st, bool force, struct kerr *err)
 {
 	_cleanup_close_ int pidfd = -1;
-	enum container_status status = container_status_now(dirfd, st);
+	_cleanup_cgroup_ struct cgroup *cg = NULL;
+	struct kerr cg_err = {0}, e = {0};
+	/* Read once: for the paused state, the kill and the removal. */
+	int cg_r = container_cgroup_load(dirfd, &cg, &cg_err);
+	enum container_status status = state_status(dirfd, st, cg && cgroup_is_frozen(cg));
 	struct hooks_saved poststop = {0};
-	struct kerr e = {0};
 	int r;
 
 	if (status != CONTAINER_STOPPED && status != CONTAINER_CREATED && !force)
 		return kerr_setx(err, EBUSY, "cannot delete container %s that is not stopped: %s",
 		                 st->id, container_status_name(status));
 	if (status != CONTAINER_STOPPED && state_pidfd(st, &pidfd) == 0) {
-		bool found;
 		/* Through the cgroup first: it thaws a paused container so
 		 * that SIGKILL can take effect. */
-		if (container_cgroup_signal(dirfd, SIGKILL, &found, &e) < 0)
+		if (cg && cgroup_kill(cg, SIGKILL, &e) < 0)
 			warn_from(ctx, &e);
 		/* Without a cgroup, by pid namespace (which stats every host
 		 * process: only when needed). */
-		if (!found)
+		if (!cg)
 			kill_pid_namespace(st->pid, SIGKILL);
 		sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
 		if (!wait_pidfd(pidfd, 10000))
@@ -757,7 +759,9 @@ static int delete_locked(const struct runtime_ctx *ctx, int rootfd, int dirfd,
 		warn_from(ctx, &e);
 	/* Kills what is left in the cgroup (processes exec'd into a shared
 	 * pid namespace, say) before its directories go. */
-	r = container_cgroup_destroy(dirfd, err);
+	if (cg_r < 0)
+		*err = cg_err;
+	r = cg_r < 0 ? cg_r : container_cgroup_remove(dirfd, steal_ptr(cg), err);
 	if (r < 0) {
 		hooks_saved_free(&poststop);
 		return kerr_wrap(err, "delete container %s", st->id);

@@ -206,25 +206,6 @@ struct exec_child {
 	int seccomp_sock;                  /* child end, with a notify filter; else -1 */
 };
 
-static int exec_load_seccomp(const struct exec_child *c, struct kerr *err)
-{
-	struct sync_msg msg;
-	int nfd = -1, r;
-
-	if (seccomp_filter_load(c->filter, &nfd, err) < 0)
-		return kerr_code(err);
-	if (nfd < 0)
-		return 0;
-	r = sync_send_fd(c->seccomp_sock, SYNC_SECCOMP, nfd);
-	close(nfd);
-	if (r < 0)
-		return kerr_set(err, -r, "seccomp: send the notify fd to the runtime");
-	if (sync_expect(c->seccomp_sock, SYNC_SECCOMP_DONE, &msg, err) < 0)
-		return kerr_code(err);
-	close(c->seccomp_sock);
-	return 0;
-}
-
 static _Noreturn void exec_child_main(const struct exec_child *c)
 {
 	const struct oci_process *proc = c->proc;
@@ -265,8 +246,10 @@ static _Noreturn void exec_child_main(const struct exec_child *c)
 		goto fail;
 	/* Without no_new_privs the load needs CAP_SYS_ADMIN: before the
 	 * identity drops it. */
-	if (seccomp_early && exec_load_seccomp(c, &err) < 0)
+	if (seccomp_early && seccomp_filter_load_and_send(c->filter, c->seccomp_sock, &err) < 0)
 		goto fail;
+	if (c->seccomp_sock >= 0)
+		close(c->seccomp_sock);
 	if (process_apply_identity(proc, true, &err) < 0)
 		goto fail;
 	if (close_range(3 + (unsigned)c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {

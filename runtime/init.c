@@ -107,24 +107,6 @@ static int run_container_hooks(const struct spawn_config *cfg, enum oci_hook_kin
 	return hooks_run(h->hooks[kind], h->n_hooks[kind], json, hooks_kind_name(kind), err);
 }
 
-/* Load the filter; a notify fd goes to the runtime, which hands it to
- * the listener before we go on. */
-static int load_seccomp(const struct spawn_config *cfg, int sync_fd, struct kerr *err)
-{
-	struct sync_msg msg;
-	int nfd = -1, r;
-
-	if (seccomp_filter_load(cfg->seccomp, &nfd, err) < 0)
-		return kerr_code(err);
-	if (nfd < 0)
-		return 0;
-	r = sync_send_fd(sync_fd, SYNC_SECCOMP, nfd);
-	close(nfd);
-	if (r < 0)
-		return kerr_set(err, -r, "seccomp: send the notify fd to the runtime");
-	return sync_expect(sync_fd, SYNC_SECCOMP_DONE, &msg, err);
-}
-
 _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool userns_new)
 {
 	const struct oci_spec *spec = cfg->spec;
@@ -221,7 +203,7 @@ _Noreturn void init_main(const struct spawn_config *cfg, int sync_fd, bool usern
 	 * SYNC_READY.  Every later syscall of the init runs under the filter. */
 	seccomp_early =
 	    cfg->seccomp && (!proc->no_new_privileges || seccomp_uses_notify(cfg->seccomp));
-	if (seccomp_early && load_seccomp(cfg, sync_fd, &err) < 0)
+	if (seccomp_early && seccomp_filter_load_and_send(cfg->seccomp, sync_fd, &err) < 0)
 		init_fail(sync_fd, &err);
 	if (process_apply_identity(proc, setgroups_allowed(userns_new), &err) < 0)
 		init_fail(sync_fd, &err);

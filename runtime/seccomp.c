@@ -26,6 +26,7 @@
 
 #include "../common/cleanup.h"
 #include "../common/util.h"
+#include "sync.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
 #define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
@@ -806,3 +807,19 @@ struct json_object *seccomp_features_json(void)
 }
 
 #endif
+
+int seccomp_filter_load_and_send(const struct kura_seccomp *f, int sync_fd, struct kerr *err)
+{
+	struct sync_msg msg;
+	int nfd = -1, r;
+
+	if (seccomp_filter_load(f, &nfd, err) < 0)
+		return kerr_code(err);
+	if (nfd < 0)
+		return 0;
+	r = sync_send_fd(sync_fd, SYNC_SECCOMP, nfd);
+	close(nfd);
+	if (r < 0)
+		return kerr_set(err, -r, "seccomp: send the notify fd to the runtime");
+	return sync_expect(sync_fd, SYNC_SECCOMP_DONE, &msg, err);
+}

@@ -76,6 +76,11 @@ int seccomp_filter_build(struct json_object *linux_seccomp, struct kura_seccomp 
  * NULL only for a filter without notify.  f == NULL is a no-op. */
 int seccomp_filter_load(const struct kura_seccomp *f, int *ret_notify_fd, struct kerr *err);
 
+/* seccomp_filter_load() in the init or an exec'd child: a notify fd goes
+ * to the runtime over the sync socket (SYNC_SECCOMP), which hands it to
+ * listenerPath; returns once the runtime says SYNC_SECCOMP_DONE. */
+int seccomp_filter_load_and_send(const struct kura_seccomp *f, int sync_fd, struct kerr *err);
+
 /* Does the filter have SCMP_ACT_NOTIFY rules (and so a notify fd to send
  * to listenerPath)?  false for NULL. */
 bool seccomp_uses_notify(const struct kura_seccomp *f);
